@@ -1,0 +1,26 @@
+#pragma once
+// Geometry of the invisible text layer.
+//
+// Design notes: each OCR word becomes one run of the glyphless font whose em box is stretched
+// to the word's box: font size = the line's height (so all runs of a line share size and
+// baseline, and readers group them into one line), horizontal scale = box width / run width.
+// Tesseract's chi_sim word boxes often overlap the next word, which makes pdftotext reorder
+// text, and gaps between CJK words make it insert spaces; so boxes within a line are made
+// non-overlapping and small gaps next to CJK characters are closed.
+#include <vector>
+
+#include "models/ocr_page.h"
+
+namespace xueji {
+
+struct TextRun {
+  std::string text;
+  double x = 0, baseline = 0;  // PDF points, origin bottom-left
+  double font_size = 0;        // points
+  double h_scale = 1;          // horizontal stretch of the text matrix
+};
+
+// `dpi`: image pixels per inch; `page_height_pt`: for flipping the y axis.
+std::vector<TextRun> layout_text_runs(const OcrPage& page, double dpi, double page_height_pt);
+
+}  // namespace xueji

@@ -1,0 +1,43 @@
+#pragma once
+// The full-text index of page texts, kept in the catalog database (SQLite FTS5) so that a
+// document and its index entries are committed in one transaction.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/sqlite.h"
+
+namespace xueji {
+
+struct PageMeta {
+  std::string student_id, student_name, doc_type, title;
+};
+
+struct SearchHit {
+  std::string student_id, name, document, doc_type;
+  int page = 0;  // 1-based
+  std::string snippet;  // the hit marked 【…】
+  double score = 0;     // larger is better
+};
+
+struct SearchParams {
+  int limit = 20;
+  int offset = 0;
+};
+
+class PageIndex {
+ public:
+  explicit PageIndex(sql::Db& db);  // creates the index tables if missing
+
+  // Adds one page (call inside the catalog transaction that inserted it).
+  void add_page(int64_t page_id, const PageMeta& meta, const std::string& text);
+  void remove_page(int64_t page_id);
+
+  // Throws Error(InvalidArgument) for an empty or malformed query.
+  std::vector<SearchHit> search(const std::string& query, const SearchParams& params = {});
+
+ private:
+  sql::Db& db_;
+};
+
+}  // namespace xueji

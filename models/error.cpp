@@ -1,0 +1,21 @@
+#include "models/error.h"
+
+namespace xueji {
+
+const char* to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return "invalid argument";
+    case ErrorCode::NotFound: return "not found";
+    case ErrorCode::BadImage: return "bad image";
+    case ErrorCode::BadEncoding: return "bad encoding";
+    case ErrorCode::BadFormat: return "bad format";
+    case ErrorCode::Database: return "database error";
+    case ErrorCode::Io: return "I/O error";
+    case ErrorCode::Ocr: return "OCR error";
+    case ErrorCode::Pdf: return "PDF error";
+    case ErrorCode::Cancelled: return "cancelled";
+  }
+  return "error";
+}
+
+}  // namespace xueji

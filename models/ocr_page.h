@@ -1,0 +1,37 @@
+#pragma once
+// The OCR result model that everything after recognition reads: PDF text layer, index, viewer.
+#include <string>
+#include <vector>
+
+namespace xueji {
+
+struct Box {
+  int x = 0, y = 0, w = 0, h = 0;  // pixels of the image that was recognized
+};
+
+struct OcrWord {
+  std::string text;  // UTF-8
+  Box box;
+  float confidence = 0;  // 0..100
+};
+
+struct OcrLine {
+  std::vector<OcrWord> words;
+  Box box;
+  int baseline = 0;  // y of the baseline in image pixels
+  std::string text() const;  // words joined; no space between CJK characters
+};
+
+struct OcrPage {
+  int width = 0, height = 0;
+  double dpi = 0;
+  std::vector<OcrLine> lines;  // reading order
+  std::string text() const;    // lines joined by '\n'
+  double mean_confidence() const;
+};
+
+// True when the code point belongs to a CJK script (Han, kana, hangul, CJK punctuation,
+// full-width forms): no space is written between two such characters.
+bool is_cjk(char32_t c);
+
+}  // namespace xueji

@@ -1,0 +1,174 @@
+#include "models/roster.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "models/catalog.h"
+#include "models/csv.h"
+#include "models/error.h"
+#include "models/student_id.h"
+
+namespace xueji {
+namespace {
+
+enum Column { kId, kName, kGender, kBirth, kGrade, kClass, kColumnCount };
+
+// Column names as written by the national student-registry system and common hand-made sheets.
+const std::vector<std::vector<std::string>>& column_names() {
+  static const std::vector<std::vector<std::string>> kNames = {
+      {"学籍号", "全国学籍号", "学籍辅号", "全国中小学生学籍号"},
+      {"姓名", "学生姓名"},
+      {"性别"},
+      {"出生日期", "出生年月", "出生年月日"},
+      {"年级", "入学年份", "年级名称"},
+      {"班级", "班级名称", "班号"},
+  };
+  return kNames;
+}
+
+const char* kCanonical[kColumnCount] = {"学籍号", "姓名", "性别", "出生日期", "年级", "班级"};
+
+std::string trim(std::string_view s) {
+  auto is_space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  size_t b = 0, e = s.size();
+  while (b < e && is_space(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && is_space(static_cast<unsigned char>(s[e - 1]))) --e;
+  std::string out(s.substr(b, e - b));
+  // Full-width spaces (U+3000) around a value are common in hand-typed sheets.
+  const std::string ideo = "\xE3\x80\x80";
+  while (out.size() >= 3 && out.compare(0, 3, ideo) == 0) out.erase(0, 3);
+  while (out.size() >= 3 && out.compare(out.size() - 3, 3, ideo) == 0) out.resize(out.size() - 3);
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(ErrorCode::NotFound, "cannot read " + file.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string normalize_gender(const std::string& g) {
+  if (g == "男" || g == "1" || g == "M" || g == "m") return "男";
+  if (g == "女" || g == "2" || g == "F" || g == "f") return "女";
+  return g;
+}
+
+}  // namespace
+
+std::string normalize_date(std::string_view raw) {
+  std::string s = trim(raw);
+  static const std::regex kSep(R"(^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$)");
+  static const std::regex kCompact(R"(^(\d{4})(\d{2})(\d{2})$)");
+  std::smatch m;
+  if (!std::regex_match(s, m, kSep) && !std::regex_match(s, m, kCompact)) return {};
+  int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1 ||
+      d > days[mo - 1] + (mo == 2 && leap ? 1 : 0))
+    return {};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+  return buf;
+}
+
+RosterParse parse_roster(std::string_view bytes) {
+  RosterParse out;
+  DecodedText text = decode_text(bytes);
+  out.encoding = text.encoding;
+  std::vector<CsvRow> rows = parse_csv(text.utf8, guess_separator(text.utf8));
+  if (rows.empty()) throw Error(ErrorCode::BadFormat, "the roster is empty (no header row)");
+
+  // Map header columns.
+  int index[kColumnCount];
+  std::fill(std::begin(index), std::end(index), -1);
+  const auto& header = rows.front().fields;
+  for (size_t i = 0; i < header.size(); ++i) {
+    std::string h = trim(header[i]);
+    for (int c = 0; c < kColumnCount; ++c) {
+      const auto& names = column_names()[c];
+      if (index[c] < 0 && std::find(names.begin(), names.end(), h) != names.end())
+        index[c] = static_cast<int>(i);
+    }
+  }
+  std::string missing;
+  for (int c = 0; c < kColumnCount; ++c)
+    if (index[c] < 0) missing += std::string(missing.empty() ? "" : ", ") + kCanonical[c];
+  if (!missing.empty())
+    throw Error(ErrorCode::BadFormat,
+                "the roster header lacks column(s): " + missing +
+                    " (expected 学籍号,姓名,性别,出生日期,年级,班级; encoding read as " +
+                    to_string(text.encoding) + ")");
+
+  std::set<std::string> seen;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const CsvRow& row = rows[r];
+    auto field = [&](Column c) -> std::string {
+      size_t i = static_cast<size_t>(index[c]);
+      return i < row.fields.size() ? trim(row.fields[i]) : std::string();
+    };
+    auto reject = [&](std::string reason) {
+      out.rejected.push_back({row.line, std::move(reason)});
+    };
+    StudentIdCheck id = check_student_id(field(kId));
+    if (!id.valid) {
+      reject("学籍号 '" + field(kId) + "': " + id.reason);
+      continue;
+    }
+    Student s;
+    s.id = id.normalized;
+    s.name = field(kName);
+    if (s.name.empty()) {
+      reject("姓名 is empty");
+      continue;
+    }
+    s.gender = normalize_gender(field(kGender));
+    std::string birth = field(kBirth);
+    s.birth_date = normalize_date(birth);
+    if (!birth.empty() && s.birth_date.empty()) {
+      reject("出生日期 '" + birth + "' is not a valid date");
+      continue;
+    }
+    if ((s.id[0] == 'G' || s.id[0] == 'J') && !s.birth_date.empty()) {
+      std::string from_id = s.id.substr(7, 4) + "-" + s.id.substr(11, 2) + "-" + s.id.substr(13, 2);
+      if (from_id != s.birth_date) {
+        reject("出生日期 " + s.birth_date + " does not match the birth date " + from_id +
+               " in the 学籍号");
+        continue;
+      }
+    }
+    s.grade = field(kGrade);
+    s.class_name = field(kClass);
+    if (!seen.insert(s.id).second) {
+      reject("学籍号 " + s.id + " appears twice in the file");
+      continue;
+    }
+    out.rows.emplace_back(row.line, std::move(s));
+  }
+  return out;
+}
+
+RosterImportResult import_roster(Catalog& catalog, const std::filesystem::path& file) {
+  RosterParse parsed = parse_roster(read_file(file));
+  RosterImportResult result;
+  result.encoding = parsed.encoding;
+  result.rejected = std::move(parsed.rejected);
+  sql::Transaction tx(catalog.db());
+  for (const auto& [line, student] : parsed.rows) {
+    switch (catalog.upsert_student(student)) {
+      case Catalog::Upsert::Added: ++result.added; break;
+      case Catalog::Upsert::Updated: ++result.updated; break;
+      case Catalog::Upsert::Unchanged: ++result.unchanged; break;
+    }
+  }
+  tx.commit();
+  return result;
+}
+
+}  // namespace xueji

@@ -1,0 +1,99 @@
+#include "ocr/ocr_engine.h"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/resultiterator.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "models/error.h"
+#include "models/utf8.h"
+
+namespace xueji {
+namespace {
+
+// Tesseract returns new[]-allocated strings.
+struct TessText {
+  char* p;
+  ~TessText() { delete[] p; }
+};
+
+Box to_box(int l, int t, int r, int b) { return Box{l, t, r - l, b - t}; }
+
+}  // namespace
+
+OcrEngine::OcrEngine(const OcrParams& params)
+    : params_(params), api_(std::make_unique<tesseract::TessBaseAPI>()) {
+  const char* datapath = params_.tessdata_dir.empty() ? nullptr : params_.tessdata_dir.c_str();
+  if (api_->Init(datapath, params_.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+    throw Error(ErrorCode::Ocr, "cannot start Tesseract with language data '" +
+                                    params_.languages +
+                                    "' (is tesseract-ocr-chi-sim installed?)");
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(params_.page_seg_mode));
+}
+
+OcrEngine::~OcrEngine() {
+  if (api_) api_->End();
+}
+
+OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken* cancel) {
+  cv::Mat gray;
+  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  else gray = image;
+  if (!gray.isContinuous()) gray = gray.clone();
+
+  api_->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  api_->SetSourceResolution(static_cast<int>(std::lround(dpi)));
+
+  tesseract::ETEXT_DESC monitor;
+  if (cancel) {
+    monitor.cancel_this = const_cast<CancelToken*>(cancel);
+    monitor.cancel = [](void* token, int) {
+      return static_cast<CancelToken*>(token)->cancelled();
+    };
+  }
+  if (api_->Recognize(&monitor) != 0) {
+    api_->Clear();
+    if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "OCR cancelled");
+    throw Error(ErrorCode::Ocr, "Tesseract could not recognize the page");
+  }
+
+  OcrPage page;
+  page.width = gray.cols;
+  page.height = gray.rows;
+  page.dpi = dpi;
+  std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+  if (it) {
+    OcrLine* line = nullptr;
+    do {
+      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+        page.lines.emplace_back();
+        line = &page.lines.back();
+        int l, t, r, b;
+        if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) line->box = to_box(l, t, r, b);
+        int x1, y1, x2, y2;
+        if (it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) line->baseline = (y1 + y2) / 2;
+        else line->baseline = line->box.y + line->box.h;
+      }
+      TessText word{it->GetUTF8Text(tesseract::RIL_WORD)};
+      if (!word.p || !line) continue;
+      std::string text(word.p);
+      // Drop whitespace Tesseract may leave inside a word.
+      std::string clean;
+      for (char c : text)
+        if (c != ' ' && c != '\n' && c != '\t') clean.push_back(c);
+      if (clean.empty()) continue;
+      OcrWord w;
+      w.text = std::move(clean);
+      int l, t, r, b;
+      if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = to_box(l, t, r, b);
+      w.confidence = it->Confidence(tesseract::RIL_WORD);
+      line->words.push_back(std::move(w));
+    } while (it->Next(tesseract::RIL_WORD));
+  }
+  std::erase_if(page.lines, [](const OcrLine& l) { return l.words.empty(); });
+  api_->Clear();
+  return page;
+}
+
+}  // namespace xueji

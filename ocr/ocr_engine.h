@@ -1,0 +1,39 @@
+#pragma once
+// Tesseract recognition behind our own result model (OcrPage). One OcrEngine wraps one
+// TessBaseAPI, initialized once and reused for many pages; use one engine per thread.
+#include <memory>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+#include "models/progress.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace xueji {
+
+struct OcrParams {
+  std::string languages = "chi_sim";
+  std::string tessdata_dir;  // empty: Tesseract's default (TESSDATA_PREFIX or the system path)
+  int page_seg_mode = 6;     // single uniform block: keeps form rows in reading order
+};
+
+class OcrEngine {
+ public:
+  explicit OcrEngine(const OcrParams& params = {});
+  ~OcrEngine();
+  OcrEngine(const OcrEngine&) = delete;
+  OcrEngine& operator=(const OcrEngine&) = delete;
+
+  // Recognizes an 8-bit gray (or BGR) image; boxes are in that image's pixels.
+  OcrPage recognize(const cv::Mat& image, double dpi, const CancelToken* cancel = nullptr);
+
+ private:
+  OcrParams params_;
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
+};
+
+}  // namespace xueji

@@ -1,0 +1,134 @@
+#include "pipeline/import_job.h"
+
+#include "archive/archive_layout.h"
+#include "indexer/page_index.h"
+#include "models/error.h"
+#include "models/student_id.h"
+#include "pipeline/page_stages.h"
+
+namespace fs = std::filesystem;
+
+namespace xueji {
+namespace {
+
+void check_cancel(const CancelToken* cancel) {
+  if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "import cancelled");
+}
+
+// Removes what an unfinished import created: the PDF (if already renamed) and new folders.
+class Rollback {
+ public:
+  void created_folder(fs::path p) { folder_ = std::move(p); }
+  void placed_file(fs::path p) { file_ = std::move(p); }
+  void release() { active_ = false; }
+  ~Rollback() {
+    if (!active_) return;
+    std::error_code ec;
+    if (!file_.empty()) fs::remove(file_, ec);
+    if (!folder_.empty() && fs::is_empty(folder_, ec)) fs::remove(folder_, ec);
+  }
+
+ private:
+  bool active_ = true;
+  fs::path folder_, file_;
+};
+
+}  // namespace
+
+ImportResult import_document(Catalog& catalog, const ImportRequest& request,
+                             const PipelineParams& params, const ProgressFn& progress,
+                             const CancelToken* cancel) {
+  // Validate everything that can be checked before any work.
+  const StudentIdCheck id = check_student_id(request.student_id);
+  if (!id.valid)
+    throw Error(ErrorCode::InvalidArgument,
+                "invalid student number '" + request.student_id + "': " + id.reason);
+  const auto student = catalog.find_student(id.normalized);
+  if (!student)
+    throw Error(ErrorCode::NotFound, "unknown student number " + id.normalized +
+                                         " (import the roster first: xueji roster import)");
+  const auto type = find_doc_type(request.doc_type);
+  if (!type) throw Error(ErrorCode::InvalidArgument, "unknown document type: " + request.doc_type);
+  if (request.images.empty()) throw Error(ErrorCode::InvalidArgument, "no image files given");
+  for (const fs::path& p : request.images) {
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec))
+      throw Error(ErrorCode::NotFound, "image file not found: " + p.string());
+  }
+
+  const int sequence = catalog.next_document_sequence(id.normalized, std::string(type->code));
+  ImportResult result;
+  result.pdf_path = document_pdf_path(id.normalized, *type, sequence);
+  const fs::path pdf_abs = catalog.root() / result.pdf_path;
+  Rollback rollback;
+  if (!fs::exists(pdf_abs.parent_path())) {
+    std::error_code ec;
+    fs::create_directories(pdf_abs.parent_path(), ec);
+    if (ec) throw Error(ErrorCode::Io, "cannot create " + pdf_abs.parent_path().string() + ": " + ec.message());
+    rollback.created_folder(pdf_abs.parent_path());
+  }
+
+  OcrEngine engine(params.ocr);
+  const std::vector<PageStage> stages = default_page_stages(params.cleanup, engine, cancel);
+  PdfParams pdf_params = params.pdf;
+  if (pdf_params.title.empty())
+    pdf_params.title = id.normalized + " " + std::string(type->code) + "-" + std::to_string(sequence);
+  PdfWriter writer(pdf_params);
+  writer.begin(pdf_abs);
+
+  const int total_files = static_cast<int>(request.images.size());
+  int file_index = 0;
+  for (const fs::path& file : request.images) {
+    check_cancel(cancel);
+    std::vector<LoadedImage> frames = load_image_file(file, params.load);
+    if (progress) progress({"load", ++file_index, total_files});
+    for (LoadedImage& frame : frames) {
+      PageWork work;
+      work.input = std::move(frame);
+      for (const PageStage& stage : stages) {
+        check_cancel(cancel);
+        stage.run(work);
+      }
+      writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
+      PageRecord rec;
+      rec.number = static_cast<int>(result.pages.size()) + 1;
+      rec.source = work.input.source;
+      rec.width = work.cleaned.master.cols;
+      rec.height = work.cleaned.master.rows;
+      rec.dpi = work.input.dpi;
+      rec.skew_deg = work.cleaned.report.skew_corrected ? work.cleaned.report.skew.angle_deg : 0;
+      rec.ocr_confidence = work.ocr.mean_confidence();
+      rec.text = work.ocr.text();
+      result.pages.push_back(std::move(rec));
+      if (progress) progress({"page", static_cast<int>(result.pages.size()), 0});
+    }
+  }
+  check_cancel(cancel);
+  writer.end();  // complete file renamed into place
+  rollback.placed_file(pdf_abs);
+
+  DocumentRecord doc;
+  doc.student_id = id.normalized;
+  doc.doc_type = std::string(type->name);
+  doc.title = std::string(type->name) + " " + student->name;
+  doc.pdf_path = result.pdf_path.generic_string();
+  doc.pages = result.pages;
+  {
+    sql::Transaction tx(catalog.db());
+    result.document_id = catalog.add_document(doc);
+    PageIndex index(catalog.db());
+    const PageMeta meta{student->id, student->name, doc.doc_type, doc.title};
+    sql::Stmt ids(catalog.db(), "SELECT id, number FROM pages WHERE document_id=? ORDER BY number");
+    ids.bind(1, static_cast<int64_t>(result.document_id));
+    while (ids.step()) {
+      const size_t n = static_cast<size_t>(ids.integer(1));
+      index.add_page(ids.integer(0), meta, result.pages[n - 1].text);
+    }
+    tx.commit();
+  }
+  rollback.release();
+  if (progress) progress({"commit", 1, 1});
+  return result;
+}
+
+}  // namespace xueji
