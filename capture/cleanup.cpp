@@ -2,11 +2,10 @@
 
 #include <cmath>
 
-#include <opencv2/imgproc.hpp>
 
 namespace xueji {
 
-CleanedPage clean_page(const cv::Mat& input, const CleanupParams& params) {
+CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params) {
   CleanedPage out;
   out.report.skew = estimate_skew(input, params.deskew);
   const SkewReport& s = out.report.skew;
@@ -16,11 +15,7 @@ CleanedPage clean_page(const cv::Mat& input, const CleanupParams& params) {
                    ? rotate_page(input, s.angle_deg, estimate_paper_color(input))
                    : input.clone();
   out.report.confidence = s.confidence;
-  if (out.master.channels() == 1) {
-    out.ocr_image = out.master;
-  } else {
-    cv::cvtColor(out.master, out.ocr_image, cv::COLOR_BGR2GRAY);
-  }
+  out.ocr_image = make_ocr_image(out.master, dpi, params.ocr_image);
   return out;
 }
 

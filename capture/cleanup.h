@@ -5,11 +5,13 @@
 #include <opencv2/core.hpp>
 
 #include "capture/deskew.h"
+#include "capture/ocr_image.h"
 
 namespace xueji {
 
 struct CleanupParams {
   DeskewParams deskew;
+  OcrImageParams ocr_image;
 };
 
 struct CleanupReport {
@@ -24,6 +26,6 @@ struct CleanedPage {
   CleanupReport report;
 };
 
-CleanedPage clean_page(const cv::Mat& input, const CleanupParams& params = {});
+CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params = {});
 
 }  // namespace xueji

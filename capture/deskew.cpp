@@ -21,8 +21,13 @@ struct Points {
 };
 
 Points dark_points(const cv::Mat& gray_small) {
+  // Ink is what Otsu separates from the paper, but never less than a clear margin darker than
+  // the paper: faint bleed-through and paper texture are not content.
   cv::Mat bw;
-  cv::threshold(gray_small, bw, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const double otsu = cv::threshold(gray_small, bw, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const double paper = estimate_paper_color(gray_small)[0];
+  const double level = std::min(otsu, paper - 50.0);
+  cv::threshold(gray_small, bw, level, 255, cv::THRESH_BINARY_INV);
   cv::Mat labels, stats, centroids;
   int n = cv::connectedComponentsWithStats(bw, labels, stats, centroids, 8, CV_32S);
   const int W = bw.cols, H = bw.rows;

@@ -63,7 +63,7 @@ std::string normalize_gender(const std::string& g) {
 
 std::string normalize_date(std::string_view raw) {
   std::string s = trim(raw);
-  static const std::regex kSep(R"(^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$)");
+  static const std::regex kSep(R"(^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*(?:日)?$)");
   static const std::regex kCompact(R"(^(\d{4})(\d{2})(\d{2})$)");
   std::smatch m;
   if (!std::regex_match(s, m, kSep) && !std::regex_match(s, m, kCompact)) return {};

@@ -7,7 +7,7 @@ namespace xueji {
 std::vector<PageStage> default_page_stages(const CleanupParams& cleanup, OcrEngine& ocr,
                                            const CancelToken* cancel) {
   return {
-      {"clean", [cleanup](PageWork& w) { w.cleaned = clean_page(w.input.image, cleanup); }},
+      {"clean", [cleanup](PageWork& w) { w.cleaned = clean_page(w.input.image, w.input.dpi, cleanup); }},
       {"ocr",
        [&ocr, cancel](PageWork& w) {
          w.ocr = ocr.recognize(w.cleaned.ocr_image, w.input.dpi, cancel);

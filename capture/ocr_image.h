@@ -1,0 +1,21 @@
+#pragma once
+// Derivation of the OCR image from the master: gray, background-normalized, with table ruling
+// lines removed (Tesseract reads ruled lines as 一/丨/口 and merges cells across them).
+#include <opencv2/core.hpp>
+
+namespace xueji {
+
+struct OcrImageParams {
+  double min_line_length_in = 0.35;  // ruling lines at least this long (inches) are removed
+  bool remove_lines = true;
+};
+
+struct OcrImageReport {
+  int horizontal_lines = 0, vertical_lines = 0;
+};
+
+// `master`: 8-bit gray or BGR. Returns an 8-bit gray image of the same size.
+cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& params = {},
+                       OcrImageReport* report = nullptr);
+
+}  // namespace xueji

@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include "archive/glyphless_font.h"
+#include "archive/pdf_writer.h"
+#include "tests/test_util.h"
+
+using namespace xueji;
+using xueji::testing::TempDir;
+using xueji::testing::quote;
+using xueji::testing::run;
+
+namespace {
+
+OcrLine line(int y, std::vector<std::pair<std::string, int>> words, int char_w = 50) {
+  OcrLine l;
+  int x = 200;
+  for (auto& [text, n] : words) {
+    OcrWord w;
+    w.text = text;
+    w.box = {x, y, n * char_w, 50};
+    w.confidence = 90;
+    x += n * char_w + (text[0] & 0x80 ? 0 : 25);
+    l.words.push_back(w);
+  }
+  l.box = {200, y, x - 200, 50};
+  l.baseline = y + 44;
+  return l;
+}
+
+}  // namespace
+
+TEST(GlyphlessFont, IsSmall) {
+  const std::string font = make_glyphless_font();
+  EXPECT_LT(font.size(), 2000u);
+  EXPECT_EQ(font.substr(0, 4), std::string("\0\1\0\0", 4));
+}
+
+TEST(PdfWriter, TextLayerExtractsExactlyWithPoppler) {
+  TempDir dir;
+  cv::Mat page(3508, 2480, CV_8UC3, cv::Scalar(245, 245, 245));
+  OcrPage ocr;
+  ocr.width = page.cols;
+  ocr.height = page.rows;
+  ocr.dpi = 300;
+  ocr.lines.push_back(line(300, {{"学籍卡", 3}}));
+  ocr.lines.push_back(line(420, {{"姓名", 2}, {"张伟", 2}, {"出生日期", 4}, {"2008-01-01", 5}}));
+  ocr.lines.push_back(line(540, {{"学籍号", 3}, {"G11010519491231002X", 10}}));
+  PdfWriter writer;
+  const auto out = dir / "out.pdf";
+  writer.begin(out);
+  writer.add_page(page, 300, ocr);
+  writer.add_page(page, 300, ocr);
+  writer.end();
+  ASSERT_TRUE(std::filesystem::exists(out));
+
+  auto text = run("pdftotext -f 1 -l 1 " + quote(out.string()) + " -");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("学籍卡"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("姓名张伟出生日期"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("G11010519491231002X"), std::string::npos) << text.out;
+
+  auto info = run("pdfinfo " + quote(out.string()));
+  EXPECT_NE(info.out.find("Pages:           2\n"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("595.2 x 841.92 pts"), std::string::npos) << info.out;  // A4 at 300 dpi
+
+  auto check = run("qpdf --check " + quote(out.string()));
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  auto fonts = run("pdffonts " + quote(out.string()));
+  EXPECT_NE(fonts.out.find("CID TrueType"), std::string::npos) << fonts.out;
+  EXPECT_NE(fonts.out.find("yes yes yes"), std::string::npos) << fonts.out;
+  // No temporary files left beside the output.
+  int files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
+  EXPECT_EQ(files, 1);
+}

@@ -1,0 +1,34 @@
+#include <gtest/gtest.h>
+
+#include "models/student_id.h"
+
+using namespace xueji;
+
+TEST(StudentId, CheckCharacterKnownAnswers) {
+  EXPECT_EQ(id_check_character("11010519491231002"), 'X');
+  EXPECT_NE(id_check_character("34052419800101001"), '3');
+  EXPECT_FALSE(id_check_character("1101051949123100"));  // 16 digits
+  EXPECT_FALSE(id_check_character("1101051949123100A"));
+}
+
+TEST(StudentId, AcceptsValidNumbers) {
+  EXPECT_TRUE(check_student_id("G11010519491231002X").valid);
+  EXPECT_TRUE(check_student_id("J11010519491231002X").valid);
+  auto lower = check_student_id(" g11010519491231002x ");
+  EXPECT_TRUE(lower.valid);
+  EXPECT_EQ(lower.normalized, "G11010519491231002X");
+  EXPECT_TRUE(check_student_id("L110105200802291234").valid);  // 2008-02-29 exists
+}
+
+TEST(StudentId, RejectsWithReason) {
+  auto bad_check = check_student_id("G340524198001010013");
+  EXPECT_FALSE(bad_check.valid);
+  EXPECT_NE(bad_check.reason.find("check character"), std::string::npos);
+  auto bad_date = check_student_id("L110105200702291234");  // 2007 is not a leap year
+  EXPECT_FALSE(bad_date.valid);
+  EXPECT_NE(bad_date.reason.find("not a real date"), std::string::npos);
+  EXPECT_FALSE(check_student_id("").valid);
+  EXPECT_FALSE(check_student_id("X11010519491231002X").valid);
+  EXPECT_FALSE(check_student_id("G1101051949123100").valid);
+  EXPECT_FALSE(check_student_id("L11010520080229123A").valid);
+}
