@@ -37,8 +37,11 @@ cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& 
   cv::Mat lines = horiz | vert;
   cv::dilate(lines, lines, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   // Paint the lines with the local paper colour (a blurred copy without ink).
-  cv::Mat background;
-  cv::medianBlur(gray, background, std::min(31, block | 1));
+  // (computed at quarter size: the background varies slowly, and a full-size median is costly).
+  cv::Mat small, background;
+  cv::resize(gray, small, cv::Size(), 0.25, 0.25, cv::INTER_AREA);
+  cv::medianBlur(small, small, 9);
+  cv::resize(small, background, gray.size(), 0, 0, cv::INTER_LINEAR);
   background.copyTo(gray, lines);
   return gray;
 }
