@@ -2,20 +2,92 @@
 
 #include <cmath>
 
+#include <opencv2/imgproc.hpp>
 
 namespace xueji {
+namespace {
+
+cv::Rect expand(const cv::Rect& r, int by, const cv::Size& limit) {
+  return cv::Rect(r.x - by, r.y - by, r.width + 2 * by, r.height + 2 * by) &
+         cv::Rect(0, 0, limit.width, limit.height);
+}
+
+int rotate_code_to_upright(int orientation) {
+  // The scan is the upright page turned clockwise by `orientation`: turn it back.
+  switch (orientation) {
+    case 90: return cv::ROTATE_90_COUNTERCLOCKWISE;
+    case 180: return cv::ROTATE_180;
+    case 270: return cv::ROTATE_90_CLOCKWISE;
+  }
+  return -1;
+}
+
+cv::Rect rotate_rect_to_upright(const cv::Rect& r, int orientation, const cv::Size& s) {
+  switch (orientation) {
+    case 90: return cv::Rect(r.y, s.width - r.x - r.width, r.height, r.width);
+    case 180: return cv::Rect(s.width - r.x - r.width, s.height - r.y - r.height, r.width, r.height);
+    case 270: return cv::Rect(s.height - r.y - r.height, r.x, r.height, r.width);
+  }
+  return r;
+}
+
+}  // namespace
+
+cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
+                    const CleanupParams& params, bool* skew_corrected) {
+  const double px_per_mm = dpi / 25.4;
+  // 1. Crop to the paper, keeping a margin of what lies outside it.
+  const cv::Rect paper = expand(a.boxes.paper, static_cast<int>(params.margin_mm * px_per_mm), input.size());
+  cv::Mat m = input(paper);
+  cv::Rect content = a.boxes.content.area() ? (a.boxes.content - paper.tl()) & cv::Rect(0, 0, m.cols, m.rows)
+                                            : cv::Rect();
+  // 2. Upright (exact quarter turns).
+  const int code = rotate_code_to_upright(a.orientation.orientation);
+  if (code >= 0) {
+    content = rotate_rect_to_upright(content, a.orientation.orientation, m.size());
+    cv::Mat r;
+    cv::rotate(m, r, code);
+    m = r;
+  }
+  // 3. Deskew around the centre; the canvas keeps its size unless content would be cut.
+  const bool rotate = !a.boxes.blank && a.skew.confidence >= params.analyze.deskew.min_confidence &&
+                      std::abs(a.skew.angle_deg) >= 0.02;
+  if (skew_corrected) *skew_corrected = rotate;
+  if (!rotate) return code >= 0 ? m : m.clone();
+  const cv::Scalar paper_color = estimate_paper_color(m);
+  const cv::Point2f centre(m.cols / 2.0f, m.rows / 2.0f);
+  cv::Mat rot = cv::getRotationMatrix2D(centre, -a.skew.angle_deg, 1.0);
+  // Where the content box's corners land.
+  cv::Rect target(0, 0, m.cols, m.rows);
+  if (content.area()) {
+    std::vector<cv::Point2f> corners = {content.tl(), {float(content.br().x), float(content.y)},
+                                        {float(content.x), float(content.br().y)}, content.br()};
+    cv::transform(corners, corners, rot);
+    const cv::Rect moved = cv::boundingRect(corners);
+    const int margin = static_cast<int>(params.content_margin_mm * px_per_mm);
+    target |= cv::Rect(moved.x - margin, moved.y - margin, moved.width + 2 * margin, moved.height + 2 * margin);
+  }
+  rot.at<double>(0, 2) -= target.x;
+  rot.at<double>(1, 2) -= target.y;
+  cv::Mat out;
+  cv::warpAffine(m, out, rot, target.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, paper_color);
+  return out;
+}
 
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params) {
   CleanedPage out;
-  out.report.skew = estimate_skew(input, params.deskew);
-  const SkewReport& s = out.report.skew;
-  out.report.skew_corrected = s.confidence >= params.deskew.min_confidence &&
-                              std::abs(s.angle_deg) >= params.deskew.fine_step_deg;
-  out.master = out.report.skew_corrected
-                   ? rotate_page(input, s.angle_deg, estimate_paper_color(input))
-                   : input.clone();
-  out.report.confidence = s.confidence;
-  out.ocr_image = make_ocr_image(out.master, dpi, params.ocr_image);
+  out.analysis = analyze_page(input, dpi, params.analyze);
+  out.master = make_master(input, dpi, out.analysis, params, &out.skew_corrected);
+  out.stored_mode = out.analysis.color.mode == ColorMode::Color ? ColorMode::Color : ColorMode::Gray;
+  if (out.master.channels() == 3 && out.stored_mode != ColorMode::Color) {
+    cv::Mat gray;
+    cv::cvtColor(out.master, gray, cv::COLOR_BGR2GRAY);
+    out.master = gray;
+  }
+  // Red seal ink is nearly as bright as paper in the red channel, black text stays dark.
+  cv::Mat ocr_source = out.master;
+  if (out.master.channels() == 3 && out.analysis.color.seal) cv::extractChannel(out.master, ocr_source, 2);
+  out.ocr_image = make_ocr_image(ocr_source, dpi, params.ocr_image);
   return out;
 }
 

@@ -1,31 +1,38 @@
 #pragma once
 // Page cleanup: turns a raw scan into the archival master and the OCR image.
-// The master keeps the paper as it is (stains, holes, seals stay; DA/T 31-2017) and is only
-// deskewed; the OCR image is a gray copy that may be cleaned as hard as helps recognition.
+//
+// Design notes: the master keeps the paper as it is (stains, holes, seals stay; DA/T 31-2017):
+// it is only cropped to the paper with a margin (removing dark scanner borders), turned upright
+// and deskewed, with areas uncovered by the rotation filled with the paper colour; a page with
+// seals or coloured marks stays in colour. The OCR image is derived from the master and may be
+// cleaned as hard as helps recognition (ruling lines removed, red seal ink dropped through the
+// red channel). Every step reads the one PageAnalysis; none calls another.
 #include <opencv2/core.hpp>
 
-#include "capture/deskew.h"
 #include "capture/ocr_image.h"
+#include "capture/page_analysis.h"
 
 namespace xueji {
 
 struct CleanupParams {
-  DeskewParams deskew;
+  AnalyzeParams analyze;
   OcrImageParams ocr_image;
-};
-
-struct CleanupReport {
-  SkewReport skew;
-  bool skew_corrected = false;
-  double confidence = 0;  // overall, 0..1
+  double margin_mm = 2.5;  // kept around the paper edge when cropping scanner borders
+  double content_margin_mm = 3;  // kept around the content if the deskewed canvas is cut
 };
 
 struct CleanedPage {
-  cv::Mat master;     // BGR or gray, deskewed
+  cv::Mat master;     // BGR (colour pages) or gray, upright and deskewed
   cv::Mat ocr_image;  // 8-bit gray, same geometry as the master
-  CleanupReport report;
+  PageAnalysis analysis;
+  bool skew_corrected = false;
+  ColorMode stored_mode = ColorMode::Gray;  // how the master is stored
 };
 
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params = {});
+
+// The master alone from an existing analysis (used by clean_page).
+cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& analysis,
+                    const CleanupParams& params, bool* skew_corrected = nullptr);
 
 }  // namespace xueji

@@ -7,80 +7,110 @@
 #include <opencv2/imgproc.hpp>
 
 namespace xueji {
-namespace {
 
-cv::Mat to_gray(const cv::Mat& m) {
-  if (m.channels() == 1) return m;
-  cv::Mat g;
-  cv::cvtColor(m, g, m.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-  return g;
-}
-
-struct Points {
-  std::vector<float> x, y;
-};
-
-Points dark_points(const cv::Mat& gray_small) {
-  // Ink is what Otsu separates from the paper, but never less than a clear margin darker than
-  // the paper: faint bleed-through and paper texture are not content.
-  cv::Mat bw;
-  const double otsu = cv::threshold(gray_small, bw, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  const double paper = estimate_paper_color(gray_small)[0];
-  const double level = std::min(otsu, paper - 50.0);
-  cv::threshold(gray_small, bw, level, 255, cv::THRESH_BINARY_INV);
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(bw, labels, stats, centroids, 8, CV_32S);
-  const int W = bw.cols, H = bw.rows;
-  std::vector<uint8_t> keep(static_cast<size_t>(n), 1);
-  keep[0] = 0;
-  for (int i = 1; i < n; ++i) {
-    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    bool touches_edge = x <= 0 || y <= 0 || x + w >= W || y + h >= H;
-    bool huge = w > W * 0.9 && h > H * 0.9;  // page frame or a dark background
-    if (touches_edge || huge) keep[static_cast<size_t>(i)] = 0;
-  }
-  Points p;
-  for (int y = 0; y < H; ++y) {
-    const int* lr = labels.ptr<int>(y);
-    for (int x = 0; x < W; ++x)
-      if (keep[static_cast<size_t>(lr[x])]) {
-        p.x.push_back(static_cast<float>(x));
-        p.y.push_back(static_cast<float>(y));
-      }
-  }
-  // Keep the work bounded on dense pages.
-  const size_t kMax = 400000;
-  if (p.x.size() > kMax) {
-    size_t step = p.x.size() / kMax + 1;
-    Points s;
-    for (size_t i = 0; i < p.x.size(); i += step) {
-      s.x.push_back(p.x[i]);
-      s.y.push_back(p.y[i]);
+std::vector<cv::Point2f> ink_points(const WorkImage& work, bool marks, bool lines,
+                                    size_t max_points) {
+  std::vector<uint8_t> keep(work.components.size() + 1, 0);
+  size_t total = 0;
+  for (size_t i = 0; i < work.components.size(); ++i) {
+    const InkKind k = work.components[i].kind;
+    if ((marks && k == InkKind::Mark) || (lines && k == InkKind::Line)) {
+      keep[i + 1] = 1;
+      total += static_cast<size_t>(work.components[i].area);
     }
-    return s;
   }
-  return p;
+  const size_t step = total > max_points ? total / max_points + 1 : 1;
+  std::vector<cv::Point2f> pts;
+  pts.reserve(total / step + 1);
+  size_t counter = 0;
+  for (int y = 0; y < work.labels.rows; ++y) {
+    const int* row = work.labels.ptr<int>(y);
+    for (int x = 0; x < work.labels.cols; ++x)
+      if (keep[static_cast<size_t>(row[x])] && (counter++ % step) == 0)
+        pts.emplace_back(static_cast<float>(x), static_cast<float>(y));
+  }
+  return pts;
 }
 
-double profile_score(const Points& p, double angle_deg, int diag, std::vector<int>& hist) {
+double profile_score(const std::vector<cv::Point2f>& pts, double angle_deg) {
+  if (pts.empty()) return 0;
   const double a = angle_deg * CV_PI / 180.0;
   const float s = static_cast<float>(std::sin(a)), c = static_cast<float>(std::cos(a));
-  hist.assign(static_cast<size_t>(2 * diag + 1), 0);
-  for (size_t i = 0; i < p.x.size(); ++i) {
-    int r = static_cast<int>(std::lround(p.y[i] * c + p.x[i] * s)) + diag;
-    ++hist[static_cast<size_t>(r)];
+  float lo = 1e9f, hi = -1e9f;
+  for (const auto& p : pts) {
+    const float r = p.y * c + p.x * s;
+    lo = std::min(lo, r);
+    hi = std::max(hi, r);
   }
+  std::vector<int> hist(static_cast<size_t>(hi - lo) + 3, 0);
+  for (const auto& p : pts) ++hist[static_cast<size_t>(p.y * c + p.x * s - lo + 0.5f)];
   double score = 0;
   for (int v : hist) score += static_cast<double>(v) * v;
-  return score;
+  return score / static_cast<double>(pts.size());
 }
 
-}  // namespace
+SkewReport estimate_skew(const WorkImage& work, const DeskewParams& params) {
+  SkewReport report;
+  const std::vector<cv::Point2f> pts = ink_points(work, true, true);
+  report.samples = static_cast<int>(pts.size());
+  if (pts.size() < 200) return report;  // blank or nearly blank: nothing to measure
+
+  // Coarse search on a subsample, for horizontal lines (around 0) and vertical lines (around
+  // 90: a page scanned sideways); the angle is reported relative to the winning family.
+  std::vector<cv::Point2f> sub;
+  const size_t step = std::max<size_t>(1, pts.size() / 60000);
+  for (size_t i = 0; i < pts.size(); i += step) sub.push_back(pts[i]);
+  std::vector<double> coarse;
+  double best = -1, best_angle = 0;
+  for (double base : {0.0, 90.0})
+    for (double a = -params.max_angle_deg; a <= params.max_angle_deg + 1e-9; a += params.coarse_step_deg) {
+      const double s = profile_score(sub, base + a);
+      coarse.push_back(s);
+      if (s > best) {
+        best = s;
+        best_angle = base + a;
+      }
+    }
+  std::vector<double> sorted = coarse;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  const double coarse_best = best;
+
+  // Fine search on all points, then a parabola through the peak and its neighbours.
+  const double f = params.fine_step_deg;
+  const int n = static_cast<int>(std::round(params.coarse_step_deg / f));
+  std::vector<double> fine;
+  int best_i = 0;
+  best = -1;
+  for (int i = -n; i <= n; ++i) {
+    const double s = profile_score(pts, best_angle + i * f);
+    fine.push_back(s);
+    if (s > best) {
+      best = s;
+      best_i = i + n;
+    }
+  }
+  double angle = best_angle + (best_i - n) * f;
+  if (best_i > 0 && best_i + 1 < static_cast<int>(fine.size())) {
+    const double y0 = fine[static_cast<size_t>(best_i - 1)], y1 = fine[static_cast<size_t>(best_i)],
+                 y2 = fine[static_cast<size_t>(best_i + 1)];
+    const double denom = y0 - 2 * y1 + y2;
+    if (denom < 0) angle += f * 0.5 * (y0 - y2) / denom;
+  }
+  report.vertical_lines = angle > 45;
+  if (report.vertical_lines) angle -= 90;
+  report.angle_deg = std::round(angle * 1000.0) / 1000.0;
+  report.confidence = std::clamp(1.0 - median / coarse_best, 0.0, 1.0);
+  return report;
+}
+
+SkewReport estimate_skew(const cv::Mat& image, const DeskewParams& params) {
+  return estimate_skew(make_work_image(image, 300), params);
+}
 
 cv::Scalar estimate_paper_color(const cv::Mat& image) {
   cv::Mat small;
-  double f = std::min(1.0, 400.0 / std::max(image.cols, image.rows));
+  const double f = std::min(1.0, 400.0 / std::max(image.cols, image.rows));
   cv::resize(image, small, cv::Size(), f, f, cv::INTER_AREA);
   std::vector<cv::Mat> ch;
   cv::split(small, ch);
@@ -93,47 +123,7 @@ cv::Scalar estimate_paper_color(const cv::Mat& image) {
   return out;
 }
 
-SkewReport estimate_skew(const cv::Mat& image, const DeskewParams& params) {
-  SkewReport report;
-  cv::Mat gray = to_gray(image);
-  const double f = std::min(1.0, double(params.work_size) / std::max(gray.cols, gray.rows));
-  cv::Mat small;
-  cv::resize(gray, small, cv::Size(), f, f, cv::INTER_AREA);
-  Points pts = dark_points(small);
-  report.samples = static_cast<int>(pts.x.size());
-  if (pts.x.size() < 200) return report;  // blank or nearly blank: nothing to measure
-
-  const int diag = static_cast<int>(std::ceil(std::hypot(small.cols, small.rows))) + 2;
-  std::vector<int> hist;
-  std::vector<double> coarse;
-  double best = -1, best_angle = 0;
-  for (double a = -params.max_angle_deg; a <= params.max_angle_deg + 1e-9;
-       a += params.coarse_step_deg) {
-    double s = profile_score(pts, a, diag, hist);
-    coarse.push_back(s);
-    if (s > best) {
-      best = s;
-      best_angle = a;
-    }
-  }
-  const double lo = best_angle - params.coarse_step_deg, hi = best_angle + params.coarse_step_deg;
-  for (double a = lo; a <= hi + 1e-9; a += params.fine_step_deg) {
-    double s = profile_score(pts, a, diag, hist);
-    if (s > best) {
-      best = s;
-      best_angle = a;
-    }
-  }
-  std::vector<double> sorted = coarse;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2),
-                   sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  report.angle_deg = std::round(best_angle * 100.0) / 100.0;
-  report.confidence = std::clamp(1.0 - median / best, 0.0, 1.0);
-  return report;
-}
-
-cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fill) {
+cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fill, int interpolation) {
   if (std::abs(angle_deg) < 1e-6) return image.clone();
   const cv::Point2f centre(image.cols / 2.0f, image.rows / 2.0f);
   cv::Mat m = cv::getRotationMatrix2D(centre, -angle_deg, 1.0);
@@ -143,7 +133,7 @@ cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fi
   m.at<double>(0, 2) += (w - image.cols) / 2.0;
   m.at<double>(1, 2) += (h - image.rows) / 2.0;
   cv::Mat out;
-  cv::warpAffine(image, out, m, cv::Size(w, h), cv::INTER_CUBIC, cv::BORDER_CONSTANT, fill);
+  cv::warpAffine(image, out, m, cv::Size(w, h), interpolation, cv::BORDER_CONSTANT, fill);
   return out;
 }
 

@@ -96,7 +96,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
       rec.width = work.cleaned.master.cols;
       rec.height = work.cleaned.master.rows;
       rec.dpi = work.input.dpi;
-      rec.skew_deg = work.cleaned.report.skew_corrected ? work.cleaned.report.skew.angle_deg : 0;
+      rec.skew_deg = work.cleaned.skew_corrected ? work.cleaned.analysis.skew.angle_deg : 0;
       rec.ocr_confidence = work.ocr.mean_confidence();
       rec.text = work.ocr.text();
       result.pages.push_back(std::move(rec));

@@ -261,7 +261,6 @@ GeneratedPage generate_page(const PageSpec& spec) {
   img.fill(paper);
   GeneratedPage out;
   std::vector<std::string> lines;
-  QRect content;  // ink extent on the upright page
   {
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
@@ -277,7 +276,6 @@ GeneratedPage generate_page(const PageSpec& spec) {
     auto draw = [&](const QRect& r, int flags, const std::string& s) {
       QRect used;
       p.drawText(r, flags, QString::fromStdString(s), &used);
-      content = content.isNull() ? used : content.united(used);
     };
     if (spec.degrade.blank) {
       // Faint bleed-through of the other side: very light mirrored text.
@@ -322,7 +320,6 @@ GeneratedPage generate_page(const PageSpec& spec) {
       p.setPen(grid);
       for (size_t r = 0; r <= l.table.size(); ++r) p.drawLine(left, y + static_cast<int>(r) * row_h, right, y + static_cast<int>(r) * row_h);
       for (int x : xs) p.drawLine(x, y, x, table_bottom);
-      content = content.united(QRect(left, y, right - left, table_bottom - y));
       y = table_bottom + px(90);
       // The paragraph.
       p.setPen(ink);
@@ -339,7 +336,7 @@ GeneratedPage generate_page(const PageSpec& spec) {
         }
       // A red seal over the last lines of text.
       if (spec.degrade.red_seal) {
-        const QPoint c(right - px(randint(rng, 300, 500)), y - px(randint(rng, 60, 200)));
+        const QPoint c(left + px(randint(rng, 600, 1200)), y - px(randint(rng, 60, 220)));
         const int r = px(randint(rng, 160, 200));
         p.setCompositionMode(QPainter::CompositionMode_Multiply);
         QColor red(randint(rng, 200, 235), randint(rng, 20, 60), randint(rng, 20, 60), 220);
@@ -361,6 +358,19 @@ GeneratedPage generate_page(const PageSpec& spec) {
         out.truth["seal_center"] = {c.x(), c.y()};
       }
     }
+  }
+  // The ink of the document itself (text, rules, seal), before holes and dust: the truth for
+  // the content box, carried through the same geometric transforms as the page.
+  cv::Mat ink;
+  {
+    cv::Mat gray;
+    cv::cvtColor(qimage_to_mat(img), gray, cv::COLOR_BGR2GRAY);
+    const int paper_gray = (paper.red() + paper.green() + paper.blue()) / 3;
+    cv::threshold(gray, ink, paper_gray - 40, 255, cv::THRESH_BINARY_INV);
+  }
+  {
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
     if (spec.degrade.punch_holes) {
       p.setPen(Qt::NoPen);
       p.setBrush(QColor(35, 35, 35));
@@ -374,27 +384,17 @@ GeneratedPage generate_page(const PageSpec& spec) {
 
   cv::Mat m = qimage_to_mat(img);
   const cv::Scalar paper_bgr(paper.blue(), paper.green(), paper.red());
-  std::vector<cv::Point2d> corners;
-  if (!content.isNull())
-    corners = {{double(content.left()), double(content.top())}, {double(content.right()), double(content.top())},
-               {double(content.left()), double(content.bottom())}, {double(content.right()), double(content.bottom())}};
   const Degradation& d = spec.degrade;
   if (d.skew_deg != 0) {
     cv::Mat r = cv::getRotationMatrix2D(cv::Point2f(W / 2.f, H / 2.f), d.skew_deg, 1.0);
     cv::warpAffine(m, m, r, m.size(), cv::INTER_CUBIC, cv::BORDER_CONSTANT, paper_bgr);
-    for (auto& c : corners)
-      c = {r.at<double>(0, 0) * c.x + r.at<double>(0, 1) * c.y + r.at<double>(0, 2),
-           r.at<double>(1, 0) * c.x + r.at<double>(1, 1) * c.y + r.at<double>(1, 2)};
+    cv::warpAffine(ink, ink, r, ink.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT, 0);
   }
   if (d.orientation) {
-    const int w0 = m.cols, h0 = m.rows;
-    cv::rotate(m, m, d.orientation == 90 ? cv::ROTATE_90_CLOCKWISE
-                     : d.orientation == 180 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE);
-    for (auto& c : corners) {
-      if (d.orientation == 90) c = {h0 - 1 - c.y, c.x};
-      else if (d.orientation == 180) c = {w0 - 1 - c.x, h0 - 1 - c.y};
-      else c = {c.y, w0 - 1 - c.x};
-    }
+    const int code = d.orientation == 90 ? cv::ROTATE_90_CLOCKWISE
+                     : d.orientation == 180 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE;
+    cv::rotate(m, m, code);
+    cv::rotate(ink, ink, code);
   }
   if (d.uneven_light > 0) {
     cv::Mat f(m.size(), CV_32F);
@@ -414,7 +414,7 @@ GeneratedPage generate_page(const PageSpec& spec) {
     const int v = randint(rng, 15, 45);
     cv::copyMakeBorder(m, m, d.border_px, d.border_px, d.border_px, d.border_px, cv::BORDER_CONSTANT,
                        cv::Scalar(v, v, v));
-    for (auto& c : corners) c += cv::Point2d(d.border_px, d.border_px);
+    cv::copyMakeBorder(ink, ink, d.border_px, d.border_px, d.border_px, d.border_px, cv::BORDER_CONSTANT, 0);
   }
   if (d.blur_sigma > 0) cv::GaussianBlur(m, m, cv::Size(), d.blur_sigma);
   if (d.noise_sigma > 0) {
@@ -445,15 +445,9 @@ GeneratedPage generate_page(const PageSpec& spec) {
   t["blur_sigma"] = d.blur_sigma;
   t["uneven_light"] = d.uneven_light;
   t["punch_holes"] = d.punch_holes;
-  if (corners.empty()) {
-    t["content_bbox"] = nullptr;
-  } else {
-    double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-    for (const auto& c : corners) {
-      x0 = std::min(x0, c.x); y0 = std::min(y0, c.y); x1 = std::max(x1, c.x); y1 = std::max(y1, c.y);
-    }
-    t["content_bbox"] = {std::lround(x0), std::lround(y0), std::lround(x1 - x0), std::lround(y1 - y0)};
-  }
+  const cv::Rect box = d.blank ? cv::Rect() : cv::boundingRect(ink);
+  if (box.area() == 0) t["content_bbox"] = nullptr;
+  else t["content_bbox"] = {box.x, box.y, box.width, box.height};
   return out;
 }
 

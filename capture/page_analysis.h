@@ -1,0 +1,30 @@
+#pragma once
+// All analyses of one scanned page, computed from one shared analysis copy.
+#include <opencv2/core.hpp>
+
+#include "capture/color_mode.h"
+#include "capture/deskew.h"
+#include "capture/orientation.h"
+#include "capture/page_boxes.h"
+#include "capture/work_image.h"
+
+namespace xueji {
+
+struct AnalyzeParams {
+  WorkImageParams work;
+  DeskewParams deskew;
+  BoxParams boxes;
+  ColorParams color;
+};
+
+struct PageAnalysis {
+  SkewReport skew;               // in the scan's frame
+  OrientationReport orientation;
+  PageBoxes boxes;               // input pixels
+  ColorReport color;
+  double confidence = 0;         // the weakest of the decisions, 0..1
+};
+
+PageAnalysis analyze_page(const cv::Mat& input, double dpi, const AnalyzeParams& params = {});
+
+}  // namespace xueji

@@ -1,0 +1,139 @@
+#include "capture/work_image.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace xueji {
+namespace {
+
+double median_level(const cv::Mat& gray) {
+  int hist[256] = {0};
+  for (int y = 0; y < gray.rows; y += 2) {
+    const uchar* row = gray.ptr<uchar>(y);
+    for (int x = 0; x < gray.cols; x += 2) ++hist[row[x]];
+  }
+  int total = 0;
+  for (int v : hist) total += v;
+  int acc = 0;
+  for (int i = 0; i < 256; ++i) {
+    acc += hist[i];
+    if (acc * 2 >= total) return i;
+  }
+  return 255;
+}
+
+// Upper part of the histogram: the paper, even on pages with dark scanner borders.
+double paper_level(const cv::Mat& gray) {
+  const double med = median_level(gray);
+  cv::Mat bright;
+  cv::compare(gray, std::max(0.0, med - 60), bright, cv::CMP_GT);
+  return cv::mean(gray, bright)[0];
+}
+
+}  // namespace
+
+cv::Rect WorkImage::to_input(const cv::Rect& r) const {
+  const int x0 = static_cast<int>(std::floor(r.x / scale));
+  const int y0 = static_cast<int>(std::floor(r.y / scale));
+  const int x1 = static_cast<int>(std::ceil((r.x + r.width) / scale));
+  const int y1 = static_cast<int>(std::ceil((r.y + r.height) / scale));
+  return cv::Rect(x0, y0, x1 - x0, y1 - y0) & cv::Rect(0, 0, input_size.width, input_size.height);
+}
+
+WorkImage make_work_image(const cv::Mat& input, double input_dpi, const WorkImageParams& params) {
+  WorkImage w;
+  w.input_size = input.size();
+  w.scale = std::min(1.0, params.dpi / input_dpi);
+  w.dpi = input_dpi * w.scale;
+  cv::Mat small;
+  if (w.scale < 1.0) cv::resize(input, small, cv::Size(), w.scale, w.scale, cv::INTER_AREA);
+  else small = input;
+  if (small.channels() == 3) {
+    w.color = small;
+    cv::cvtColor(small, w.gray, cv::COLOR_BGR2GRAY);
+  } else {
+    w.gray = small;
+  }
+  w.paper = paper_level(w.gray);
+
+  // Scanner borders: rows and columns, from each edge inward, that are mostly dark.
+  {
+    cv::Mat dark;
+    cv::compare(w.gray, 0.55 * w.paper, dark, cv::CMP_LT);
+    cv::Mat col, row;
+    cv::reduce(dark, col, 0, cv::REDUCE_AVG, CV_32F);
+    cv::reduce(dark, row, 1, cv::REDUCE_AVG, CV_32F);
+    const float limit = 0.5f * 255;
+    int x0 = 0, x1 = w.gray.cols - 1, y0 = 0, y1 = w.gray.rows - 1;
+    while (x0 < x1 && col.at<float>(0, x0) > limit) ++x0;
+    while (x1 > x0 && col.at<float>(0, x1) > limit) --x1;
+    while (y0 < y1 && row.at<float>(y0, 0) > limit) ++y0;
+    while (y1 > y0 && row.at<float>(y1, 0) > limit) --y1;
+    w.paper_box = cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+  }
+
+  // Background normalization: the paper's local brightness (a max filter removes the ink,
+  // computed at quarter size) divides out uneven light and yellowed paper.
+  {
+    cv::Mat small_bg;
+    cv::resize(w.gray, small_bg, cv::Size(), 0.25, 0.25, cv::INTER_AREA);
+    const int k = std::max(3, static_cast<int>(w.dpi * 0.25 / 25.4 * 4) | 1);  // ~4 mm
+    cv::dilate(small_bg, small_bg, cv::getStructuringElement(cv::MORPH_ELLIPSE, {k, k}));
+    cv::blur(small_bg, small_bg, {k, k});
+    cv::Mat bg;
+    cv::resize(small_bg, bg, w.gray.size(), 0, 0, cv::INTER_LINEAR);
+    cv::max(bg, 1, bg);
+    cv::divide(w.gray, bg, w.normalized, 255.0);
+  }
+
+  cv::Mat otsu_mask;
+  const double otsu = cv::threshold(w.normalized, otsu_mask, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  const double level = std::min(otsu, 255.0 - params.ink_margin);
+  cv::threshold(w.normalized, w.ink, level, 255, cv::THRESH_BINARY_INV);
+  // Nothing outside the paper is ink of the document.
+  cv::Mat outside(w.ink.size(), CV_8U, cv::Scalar(255));
+  outside(w.paper_box).setTo(0);
+  w.ink.setTo(0, outside);
+
+  cv::Mat stats, centroids;
+  const int n = cv::connectedComponentsWithStats(w.ink, w.labels, stats, centroids, 8, CV_32S);
+  const double mm = w.px_per_mm();
+  const cv::Rect& P = w.paper_box;
+  // Pixels of each component within the edge strip: a scanner border lies along the edge,
+  // while a skewed table or text line that merely reaches the edge lies mostly inside.
+  const int strip = static_cast<int>(params.border_strip_mm * mm);
+  std::vector<int> in_strip(static_cast<size_t>(n), 0);
+  for (int y = P.y; y < P.br().y; ++y) {
+    const int* row = w.labels.ptr<int>(y);
+    const bool row_in = y < P.y + strip || y >= P.br().y - strip;
+    for (int x = P.x; x < P.br().x; ++x)
+      if (row[x] && (row_in || x < P.x + strip || x >= P.br().x - strip)) ++in_strip[static_cast<size_t>(row[x])];
+  }
+  w.components.resize(static_cast<size_t>(std::max(0, n - 1)));
+  for (int i = 1; i < n; ++i) {
+    InkComponent& c = w.components[static_cast<size_t>(i - 1)];
+    c.box = cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    c.area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const double bw = c.box.width / mm, bh = c.box.height / mm;
+    const bool edge = c.box.x <= P.x || c.box.y <= P.y || c.box.br().x >= P.br().x || c.box.br().y >= P.br().y;
+    const double fill = double(c.area) / std::max(1, c.box.area());
+    const double edge_dist_mm =
+        std::min({c.box.x - P.x, c.box.y - P.y, P.br().x - c.box.br().x, P.br().y - c.box.br().y}) / mm;
+    if (edge && in_strip[static_cast<size_t>(i)] > 0.8 * c.area) c.kind = InkKind::Border;
+    else if (bw < params.speck_mm && bh < params.speck_mm) c.kind = InkKind::Speck;
+    else if (bw >= 4 && bw <= 10 && bh >= 4 && bh <= 10 && std::abs(bw - bh) < 1.5 && fill > 0.7 &&
+             edge_dist_mm < 25)
+      c.kind = InkKind::Hole;
+    else if ((bw >= params.line_min_mm && bh <= params.line_max_mm) ||
+             (bh >= params.line_min_mm && bw <= params.line_max_mm) ||
+             (bw >= 40 && bh >= 15 && fill < 0.15))  // a ruled table grid
+      c.kind = InkKind::Line;
+    else c.kind = InkKind::Mark;
+  }
+  return w;
+}
+
+}  // namespace xueji
