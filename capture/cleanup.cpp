@@ -54,7 +54,7 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
                       std::abs(a.skew.angle_deg) >= 0.02;
   if (skew_corrected) *skew_corrected = rotate;
   if (!rotate) return code >= 0 ? m : m.clone();
-  const cv::Scalar paper_color = estimate_paper_color(m);
+  const cv::Scalar& paper_color = a.paper_color;
   const cv::Point2f centre(m.cols / 2.0f, m.rows / 2.0f);
   cv::Mat rot = cv::getRotationMatrix2D(centre, -a.skew.angle_deg, 1.0);
   // Where the content box's corners land.

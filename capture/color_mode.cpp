@@ -18,34 +18,40 @@ const char* to_string(ColorMode m) {
 
 ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
   ColorReport r;
-  const double mm2 = work.px_per_mm() * work.px_per_mm();
+  // Colour is judged at half the analysis resolution: seals and coloured marks are large.
+  const double f = 0.5;
+  const double mm = work.px_per_mm() * f, mm2 = mm * mm;
   if (!work.color.empty()) {
-    cv::Mat colored(work.color.size(), CV_8U), red(work.color.size(), CV_8U);
-    for (int y = 0; y < work.color.rows; ++y) {
-      const cv::Vec3b* p = work.color.ptr<cv::Vec3b>(y);
+    cv::Mat color;
+    cv::resize(work.color, color, cv::Size(), f, f, cv::INTER_AREA);
+    cv::Mat colored(color.size(), CV_8U), red(color.size(), CV_8U);
+    for (int y = 0; y < color.rows; ++y) {
+      const cv::Vec3b* p = color.ptr<cv::Vec3b>(y);
       uchar* c = colored.ptr<uchar>(y);
       uchar* rd = red.ptr<uchar>(y);
-      for (int x = 0; x < work.color.cols; ++x) {
+      for (int x = 0; x < color.cols; ++x) {
         const int b = p[x][0], g = p[x][1], rr = p[x][2];
         const int mx = std::max({b, g, rr}), mn = std::min({b, g, rr});
         c[x] = (mx - mn) >= params.chroma_min ? 255 : 0;
         rd[x] = (rr - std::max(g, b)) >= params.chroma_min && rr > 110 ? 255 : 0;
       }
     }
-    // Ignore isolated coloured pixels (noise, JPEG fringes around black text).
+    // Ignore isolated coloured pixels (noise, JPEG fringes around black text) in the colour
+    // area; the red mask keeps thin strokes (seal rings) and is judged by group size below.
     const cv::Mat k = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
     cv::morphologyEx(colored, colored, cv::MORPH_OPEN, k);
-    cv::morphologyEx(red, red, cv::MORPH_OPEN, k);
     r.colored_area_mm2 = cv::countNonZero(colored) / mm2;
     r.red_area_mm2 = cv::countNonZero(red) / mm2;
+    cv::Mat red_open;
+    cv::morphologyEx(red, red_open, cv::MORPH_OPEN, k);
+    r.colored_area_mm2 = std::max(r.colored_area_mm2, cv::countNonZero(red_open) / mm2);
 
     // A seal: a roughly round red group (ring, star and text joined by closing).
     cv::Mat joined;
-    const int close = std::max(3, static_cast<int>(2 * work.px_per_mm()) | 1);
+    const int close = std::max(3, static_cast<int>(2 * mm) | 1);
     cv::morphologyEx(red, joined, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {close, close}));
     cv::Mat labels, stats, centroids;
     const int n = cv::connectedComponentsWithStats(joined, labels, stats, centroids, 8, CV_32S);
-    const double mm = work.px_per_mm();
     double best = 0;
     for (int i = 1; i < n; ++i) {
       const double w = stats.at<int>(i, cv::CC_STAT_WIDTH) / mm, h = stats.at<int>(i, cv::CC_STAT_HEIGHT) / mm;
@@ -57,8 +63,10 @@ ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
       if (area > best) {
         best = area;
         r.seal = true;
-        r.seal_box = work.to_input(cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                                            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)));
+        const cv::Rect b(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+        r.seal_box = work.to_input(cv::Rect(static_cast<int>(b.x / f), static_cast<int>(b.y / f),
+                                            static_cast<int>(b.width / f), static_cast<int>(b.height / f)));
       }
     }
   }

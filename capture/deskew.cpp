@@ -32,10 +32,10 @@ std::vector<cv::Point2f> ink_points(const WorkImage& work, bool marks, bool line
   return pts;
 }
 
-double profile_score(const std::vector<cv::Point2f>& pts, double angle_deg) {
+double profile_score(const std::vector<cv::Point2f>& pts, double angle_deg, double bin) {
   if (pts.empty()) return 0;
   const double a = angle_deg * CV_PI / 180.0;
-  const float s = static_cast<float>(std::sin(a)), c = static_cast<float>(std::cos(a));
+  const float s = static_cast<float>(std::sin(a) / bin), c = static_cast<float>(std::cos(a) / bin);
   float lo = 1e9f, hi = -1e9f;
   for (const auto& p : pts) {
     const float r = p.y * c + p.x * s;
@@ -51,20 +51,21 @@ double profile_score(const std::vector<cv::Point2f>& pts, double angle_deg) {
 
 SkewReport estimate_skew(const WorkImage& work, const DeskewParams& params) {
   SkewReport report;
-  const std::vector<cv::Point2f> pts = ink_points(work, true, true);
+  const std::vector<cv::Point2f> pts = ink_points(work, true, true, 150000);
   report.samples = static_cast<int>(pts.size());
   if (pts.size() < 200) return report;  // blank or nearly blank: nothing to measure
 
-  // Coarse search on a subsample, for horizontal lines (around 0) and vertical lines (around
-  // 90: a page scanned sideways); the angle is reported relative to the winning family.
+  // Coarse search on a subsample with 2-pixel bins, for horizontal lines (around 0) and
+  // vertical lines (around 90: a page scanned sideways); the angle is reported relative to the
+  // winning family.
   std::vector<cv::Point2f> sub;
-  const size_t step = std::max<size_t>(1, pts.size() / 60000);
+  const size_t step = std::max<size_t>(1, pts.size() / 25000);
   for (size_t i = 0; i < pts.size(); i += step) sub.push_back(pts[i]);
   std::vector<double> coarse;
   double best = -1, best_angle = 0;
   for (double base : {0.0, 90.0})
     for (double a = -params.max_angle_deg; a <= params.max_angle_deg + 1e-9; a += params.coarse_step_deg) {
-      const double s = profile_score(sub, base + a);
+      const double s = profile_score(sub, base + a, 2.0);
       coarse.push_back(s);
       if (s > best) {
         best = s;

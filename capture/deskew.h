@@ -41,9 +41,9 @@ cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fi
 // The paper colour: per-channel median of a downscaled copy.
 cv::Scalar estimate_paper_color(const cv::Mat& image);
 
-// Profile sharpness of points (x, y) projected at `angle_deg` (bins of 1 pixel), divided by
-// the number of points: shared by skew and orientation analysis.
-double profile_score(const std::vector<cv::Point2f>& pts, double angle_deg);
+// Profile sharpness of points (x, y) projected at `angle_deg` (bins of `bin` pixels), divided
+// by the number of points: shared by skew and orientation analysis.
+double profile_score(const std::vector<cv::Point2f>& pts, double angle_deg, double bin = 1.0);
 
 // Points of the ink components of the given kinds (work-image pixels).
 std::vector<cv::Point2f> ink_points(const WorkImage& work, bool marks, bool lines,

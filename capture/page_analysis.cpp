@@ -9,6 +9,7 @@ PageAnalysis analyze_page(const cv::Mat& input, double dpi, const AnalyzeParams&
   const WorkImage work = make_work_image(input, dpi, params.work);
   a.boxes = find_page_boxes(work, params.boxes);
   a.color = analyze_color(work, params.color);
+  a.paper_color = work.paper_color;
   if (a.boxes.blank) {
     a.confidence = a.boxes.confidence;
     return a;

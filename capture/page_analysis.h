@@ -22,6 +22,7 @@ struct PageAnalysis {
   OrientationReport orientation;
   PageBoxes boxes;               // input pixels
   ColorReport color;
+  cv::Scalar paper_color;        // per channel of the input (BGR or gray)
   double confidence = 0;         // the weakest of the decisions, 0..1
 };
 

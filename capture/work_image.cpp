@@ -57,6 +57,11 @@ WorkImage make_work_image(const cv::Mat& input, double input_dpi, const WorkImag
     w.gray = small;
   }
   w.paper = paper_level(w.gray);
+  {
+    cv::Mat bright;
+    cv::compare(w.gray, w.paper - 20, bright, cv::CMP_GT);
+    w.paper_color = cv::mean(small, bright);
+  }
 
   // Scanner borders: rows and columns, from each edge inward, that are mostly dark.
   {

@@ -42,6 +42,7 @@ struct WorkImage {
   double scale = 1;      // work = input * scale
   double dpi = 150;      // of the work image
   double paper = 255;    // paper gray level
+  cv::Scalar paper_color;  // per channel (BGR, or gray in [0])
   cv::Rect paper_box;    // inside any dark scanner border (work pixels)
   cv::Size input_size;
 
