@@ -75,8 +75,13 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
 }
 
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params) {
+  return clean_page_with(input, dpi, analyze_page(input, dpi, params.analyze), params);
+}
+
+CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analysis,
+                            const CleanupParams& params) {
   CleanedPage out;
-  out.analysis = analyze_page(input, dpi, params.analyze);
+  out.analysis = std::move(analysis);
   out.master = make_master(input, dpi, out.analysis, params, &out.skew_corrected);
   out.stored_mode = out.analysis.color.mode == ColorMode::Color ? ColorMode::Color : ColorMode::Gray;
   if (out.master.channels() == 3 && out.stored_mode != ColorMode::Color) {

@@ -31,6 +31,10 @@ struct CleanedPage {
 
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params = {});
 
+// Master and OCR image from a given analysis (e.g. one corrected by an OCR orientation check).
+CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analysis,
+                            const CleanupParams& params = {});
+
 // The master alone from an existing analysis (used by clean_page).
 cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& analysis,
                     const CleanupParams& params, bool* skew_corrected = nullptr);

@@ -16,9 +16,13 @@ PageAnalysis analyze_page(const cv::Mat& input, double dpi, const AnalyzeParams&
   }
   a.skew = estimate_skew(work, params.deskew);
   a.orientation = estimate_orientation(work, a.skew.angle_deg);
-  a.confidence = std::min({a.boxes.confidence, a.skew.confidence * 2, a.orientation.confidence,
-                           a.color.confidence, 1.0});
+  a.confidence = overall_confidence(a);
   return a;
+}
+
+double overall_confidence(const PageAnalysis& a) {
+  if (a.boxes.blank) return a.boxes.confidence;
+  return std::min({a.boxes.confidence, a.skew.confidence * 2, a.orientation.confidence, a.color.confidence, 1.0});
 }
 
 }  // namespace xueji

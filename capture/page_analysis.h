@@ -28,4 +28,7 @@ struct PageAnalysis {
 
 PageAnalysis analyze_page(const cv::Mat& input, double dpi, const AnalyzeParams& params = {});
 
+// The weakest of the decisions (recomputed after a part was revised, e.g. by an OCR check).
+double overall_confidence(const PageAnalysis& a);
+
 }  // namespace xueji

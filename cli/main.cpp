@@ -12,6 +12,7 @@
 #include "models/catalog.h"
 #include "models/error.h"
 #include "models/roster.h"
+#include "cli/page_commands.h"
 #include "pipeline/import_job.h"
 
 namespace fs = std::filesystem;
@@ -131,6 +132,18 @@ int main(int argc, char** argv) {
   search->add_option("--offset", offset, "skip this many hits")->check(CLI::Range(0, 100000000));
   search->add_flag("--json", json, "print a JSON array");
 
+  std::vector<std::string> analyze_images;
+  bool analyze_json = false;
+  auto* analyze = app.add_subcommand("analyze", "report skew, orientation, blank, content box, colour and seal");
+  analyze->add_option("IMAGE", analyze_images, "page images")->required();
+  analyze->add_flag("--json", analyze_json, "one JSON object per line per page");
+
+  std::string clean_image, clean_master, clean_ocr;
+  auto* clean = app.add_subcommand("clean", "write the archival master (and the OCR image) of a scan");
+  clean->add_option("IMAGE", clean_image, "page image")->required();
+  clean->add_option("-o,--output", clean_master, "master image file (.png, .tif, .jpg)")->required();
+  clean->add_option("--ocr-image", clean_ocr, "also write the OCR image here");
+
   for (auto* sub : {roster_import, imp, search}) sub->add_option("--archive", archive, "archive folder");
 
   CLI11_PARSE(app, argc, argv);
@@ -139,6 +152,8 @@ int main(int argc, char** argv) {
     if (*roster_import) return cmd_roster_import(archive, roster_file);
     if (*imp) return cmd_import(archive, student, doctype, images, quiet);
     if (*search) return cmd_search(archive, query, limit, offset, json);
+    if (*analyze) return cli::cmd_analyze(analyze_images, analyze_json);
+    if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
   } catch (const Error& e) {
     std::cerr << "xueji: error: " << e.what() << "\n";
     return 1;

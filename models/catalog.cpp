@@ -41,6 +41,15 @@ CREATE TABLE pages(
   height          INTEGER NOT NULL,
   dpi             REAL NOT NULL,
   skew_deg        REAL NOT NULL,
+  orientation     INTEGER NOT NULL DEFAULT 0,
+  blank           INTEGER NOT NULL DEFAULT 0,
+  color_mode      TEXT NOT NULL DEFAULT '',
+  seal            INTEGER NOT NULL DEFAULT 0,
+  content_x       INTEGER NOT NULL DEFAULT 0,
+  content_y       INTEGER NOT NULL DEFAULT 0,
+  content_w       INTEGER NOT NULL DEFAULT 0,
+  content_h       INTEGER NOT NULL DEFAULT 0,
+  analysis_confidence REAL NOT NULL DEFAULT 0,
   ocr_confidence  REAL NOT NULL,
   text            TEXT NOT NULL,
   UNIQUE(document_id, number)
@@ -166,12 +175,15 @@ long long Catalog::add_document(const DocumentRecord& doc) {
   long long id = db_.last_insert_rowid();
   sql::Stmt pg(db_,
                "INSERT INTO pages(document_id,number,source,width,height,dpi,skew_deg,"
-               "ocr_confidence,text) VALUES(?,?,?,?,?,?,?,?,?)");
+               "ocr_confidence,text,orientation,blank,color_mode,seal,content_x,content_y,"
+               "content_w,content_h,analysis_confidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const PageRecord& p : doc.pages) {
     pg.reset();
     pg.bind(1, static_cast<int64_t>(id)).bind(2, p.number).bind(3, p.source).bind(4, p.width);
     pg.bind(5, p.height).bind(6, p.dpi).bind(7, p.skew_deg).bind(8, p.ocr_confidence);
-    pg.bind(9, p.text);
+    pg.bind(9, p.text).bind(10, p.orientation).bind(11, p.blank ? 1 : 0).bind(12, p.color_mode);
+    pg.bind(13, p.seal ? 1 : 0).bind(14, p.content_box.x).bind(15, p.content_box.y);
+    pg.bind(16, p.content_box.w).bind(17, p.content_box.h).bind(18, p.analysis_confidence);
     pg.run();
   }
   return id;

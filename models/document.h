@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "models/ocr_page.h"
+
 namespace xueji {
 
 // Document kinds of a student file, with the short code used in archive file names.
@@ -21,6 +23,12 @@ struct PageRecord {
   int width = 0, height = 0; // master image size in pixels
   double dpi = 0;
   double skew_deg = 0;       // skew found and corrected
+  int orientation = 0;       // clockwise quarter turns found in the scan and undone (degrees)
+  bool blank = false;
+  std::string color_mode;    // color | gray | bw
+  bool seal = false;
+  Box content_box;           // in the input image's pixels
+  double analysis_confidence = 0;
   double ocr_confidence = 0; // mean word confidence 0..100
   std::string text;          // recognized text, lines joined by '\n'
 };

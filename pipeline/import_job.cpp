@@ -68,8 +68,13 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
     rollback.created_folder(pdf_abs.parent_path());
   }
 
-  OcrEngine engine(params.ocr);
-  const std::vector<PageStage> stages = default_page_stages(params.cleanup, engine, cancel);
+  std::unique_ptr<OcrEngine> engine;
+  const EngineProvider provider = [&]() -> OcrEngine& {
+    if (!engine) engine = std::make_unique<OcrEngine>(params.ocr);
+    return *engine;
+  };
+  provider();  // fail early (missing language data) before any page work
+  const std::vector<PageStage> stages = default_page_stages(params.stages, provider, cancel);
   PdfParams pdf_params = params.pdf;
   if (pdf_params.title.empty())
     pdf_params.title = id.normalized + " " + std::string(type->code) + "-" + std::to_string(sequence);
@@ -85,10 +90,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
     for (LoadedImage& frame : frames) {
       PageWork work;
       work.input = std::move(frame);
-      for (const PageStage& stage : stages) {
-        check_cancel(cancel);
-        stage.run(work);
-      }
+      run_stages(stages, work, cancel);
       writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
       PageRecord rec;
       rec.number = static_cast<int>(result.pages.size()) + 1;
@@ -97,6 +99,14 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
       rec.height = work.cleaned.master.rows;
       rec.dpi = work.input.dpi;
       rec.skew_deg = work.cleaned.skew_corrected ? work.cleaned.analysis.skew.angle_deg : 0;
+      const PageAnalysis& an = work.cleaned.analysis;
+      rec.orientation = an.orientation.orientation;
+      rec.blank = an.boxes.blank;
+      rec.color_mode = to_string(an.color.mode);
+      rec.seal = an.color.seal;
+      const cv::Rect& cb = an.boxes.content;
+      rec.content_box = {cb.x, cb.y, cb.width, cb.height};
+      rec.analysis_confidence = an.confidence;
       rec.ocr_confidence = work.ocr.mean_confidence();
       rec.text = work.ocr.text();
       result.pages.push_back(std::move(rec));

@@ -17,12 +17,13 @@
 #include "models/catalog.h"
 #include "models/progress.h"
 #include "ocr/ocr_engine.h"
+#include "pipeline/page_stages.h"
 
 namespace xueji {
 
 struct PipelineParams {
   LoadParams load;
-  CleanupParams cleanup;
+  StageParams stages;  // cleanup and orientation check
   OcrParams ocr;
   PdfParams pdf;
 };

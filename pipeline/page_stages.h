@@ -2,6 +2,7 @@
 // The per-page processing stages. The pipeline runs a list of stages over each page; no stage
 // calls the next one, so a stage can be added, replaced or skipped by editing the list.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "capture/image_loader.h"
 #include "models/ocr_page.h"
 #include "models/progress.h"
+#include "ocr/orientation_check.h"
 
 namespace xueji {
 
@@ -17,7 +19,11 @@ class OcrEngine;
 struct PageWork {
   LoadedImage input;
   CleanedPage cleaned;
+  UprightCheck upright;          // filled when the orientation was verified with OCR
+  OrientationReport layout_orientation;  // the cheap layout analysis, before any OCR check
+  bool upright_checked = false;
   OcrPage ocr;
+  std::map<std::string, double> stage_ms;  // time per stage
 };
 
 struct PageStage {
@@ -25,7 +31,20 @@ struct PageStage {
   std::function<void(PageWork&)> run;
 };
 
-std::vector<PageStage> default_page_stages(const CleanupParams& cleanup, OcrEngine& ocr,
+struct StageParams {
+  CleanupParams cleanup;
+  double verify_orientation_below = 0.2;  // OCR-verify pages whose layout orientation confidence is lower
+};
+
+using EngineProvider = std::function<OcrEngine&()>;  // created on first use
+
+// clean -> verify orientation (only unsure pages) -> ocr
+std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel);
+// clean -> verify orientation: what `xueji analyze` and `xueji clean` run.
+std::vector<PageStage> cleanup_stages(const StageParams& params, const EngineProvider& engine);
+
+// Runs the stages in order, timing each.
+void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel);
 
 }  // namespace xueji

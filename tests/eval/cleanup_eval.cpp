@@ -8,7 +8,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <memory>
+
 #include "capture/cleanup.h"
+#include "ocr/ocr_engine.h"
+#include "pipeline/page_stages.h"
 #include "tests/pagegen/pagegen.h"
 
 namespace xueji::testing {
@@ -31,6 +35,12 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
   CleanupScores s;
   const auto specs = mixed_specs(seed, count);
+  std::unique_ptr<OcrEngine> engine;
+  const EngineProvider provider = [&]() -> OcrEngine& {
+    if (!engine) engine = std::make_unique<OcrEngine>();
+    return *engine;
+  };
+  const auto stages = cleanup_stages(StageParams{}, provider);
   for (size_t i = 0; i < specs.size(); ++i) {
     const PageSpec& spec = specs[i];
     GeneratedPage page = generate_page(spec);
@@ -44,11 +54,17 @@ CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
     const double dpi = spec.dpi, px_mm = dpi / 25.4;
     ++s.pages;
     std::ostringstream fail;
-    const auto t0 = std::chrono::steady_clock::now();
-    CleanedPage cleaned = clean_page(image, dpi);
-    const double ms = ms_since(t0);
+    PageWork work;
+    work.input.image = image;
+    work.input.dpi = dpi;
+    run_stages(stages, work, nullptr);
+    const CleanedPage& cleaned = work.cleaned;
+    if (work.upright_checked) {
+      ++s.ocr_checked;
+      s.ms_ocr_check.push_back(work.stage_ms["verify-orientation"]);
+    }
     if (timing) {
-      s.ms_color.push_back(ms);
+      s.ms_color.push_back(work.stage_ms["clean"]);
       cv::Mat gray;
       cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
       const auto t1 = std::chrono::steady_clock::now();
@@ -75,6 +91,9 @@ CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
         if (err > 0.15) fail << " skew(true " << true_skew << " got " << a.skew.angle_deg << ")";
       }
       const int true_orient = t["orientation"];
+      const OrientationReport& cheap = work.upright_checked ? work.layout_orientation : a.orientation;
+      if (cheap.orientation != true_orient) s.layout_wrong_conf.push_back(cheap.confidence);
+      else s.layout_right_conf.push_back(cheap.confidence);
       if (a.orientation.orientation == true_orient) ++s.orientation_correct;
       else
         fail << " orientation(true " << true_orient << " got " << a.orientation.orientation
@@ -119,6 +138,7 @@ CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
   s.skew_max = s.skew_abs_err.empty() ? 0 : *std::max_element(s.skew_abs_err.begin(), s.skew_abs_err.end());
   s.ms_color_median = percentile(s.ms_color, 0.5);
   s.ms_gray_median = percentile(s.ms_gray, 0.5);
+  s.ms_ocr_check_median = percentile(s.ms_ocr_check, 0.5);
   return s;
 }
 
@@ -127,7 +147,14 @@ std::string format_scores(const CleanupScores& s) {
   o << "pages " << s.pages << " (text " << s.text_pages << ")\n"
     << "skew |err| deg: median " << s.skew_median << "  p95 " << s.skew_p95 << "  max " << s.skew_max
     << "  (n=" << s.skew_abs_err.size() << ")\n"
-    << "orientation correct: " << s.orientation_correct << "/" << s.text_pages << "\n"
+    << "orientation correct: " << s.orientation_correct << "/" << s.text_pages << " (verified by OCR: "
+    << s.ocr_checked << " pages, median " << s.ms_ocr_check_median << " ms)\n"
+    << "layout-only orientation: wrong on " << s.layout_wrong_conf.size() << " pages (max confidence "
+    << (s.layout_wrong_conf.empty() ? 0 : *std::max_element(s.layout_wrong_conf.begin(), s.layout_wrong_conf.end()))
+    << "); right pages with confidence < 0.2: "
+    << std::count_if(s.layout_right_conf.begin(), s.layout_right_conf.end(), [](double c) { return c < 0.2; })
+    << ", < 0.3: "
+    << std::count_if(s.layout_right_conf.begin(), s.layout_right_conf.end(), [](double c) { return c < 0.3; }) << "\n"
     << "blank: tp " << s.blank_tp << " fp " << s.blank_fp << " fn " << s.blank_fn << "\n"
     << "content box: max edge error " << s.box_max_edge_err_mm << " mm, >3mm " << s.box_over_3mm
     << ", cuts text " << s.box_cuts_text << "\n"

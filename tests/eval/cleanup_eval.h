@@ -10,6 +10,10 @@ struct CleanupScores {
   std::vector<double> skew_abs_err;  // text pages with |true skew| <= 15
   double skew_median = 0, skew_p95 = 0, skew_max = 0;
   int orientation_correct = 0;
+  std::vector<double> layout_wrong_conf, layout_right_conf;  // cheap orientation confidence
+  int ocr_checked = 0;              // pages whose orientation was verified with OCR
+  std::vector<double> ms_ocr_check;
+  double ms_ocr_check_median = 0;
   int blank_tp = 0, blank_fp = 0, blank_fn = 0;
   double box_max_edge_err_mm = 0;
   int box_cuts_text = 0;           // predicted content box misses truth ink by > 0.5 mm

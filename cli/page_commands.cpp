@@ -1,0 +1,102 @@
+#include "cli/page_commands.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "models/error.h"
+#include "ocr/ocr_engine.h"
+#include "pipeline/page_stages.h"
+
+namespace fs = std::filesystem;
+
+namespace xueji::cli {
+namespace {
+
+// Runs the cleanup stages (and the OCR orientation check where needed) on every frame.
+template <class Fn>
+void for_each_page(const std::vector<std::string>& images, Fn&& fn) {
+  std::unique_ptr<OcrEngine> engine;
+  const EngineProvider provider = [&]() -> OcrEngine& {
+    if (!engine) engine = std::make_unique<OcrEngine>();
+    return *engine;
+  };
+  const auto stages = cleanup_stages(StageParams{}, provider);
+  for (const std::string& file : images)
+    for (LoadedImage& frame : load_image_file(file)) {
+      PageWork work;
+      work.input = std::move(frame);
+      run_stages(stages, work, nullptr);
+      fn(file, work);
+    }
+}
+
+nlohmann::json to_json(const std::string& file, const PageWork& w) {
+  const PageAnalysis& a = w.cleaned.analysis;
+  const cv::Rect& c = a.boxes.content;
+  const cv::Rect& p = a.boxes.paper;
+  nlohmann::json j = {
+      {"file", w.input.source == fs::path(file).filename().string() ? file : file + w.input.source.substr(w.input.source.find('#'))},
+      {"skew_deg", a.skew.angle_deg},
+      {"orientation", a.orientation.orientation},
+      {"blank", a.boxes.blank},
+      {"content_bbox", a.boxes.blank ? nlohmann::json(nullptr) : nlohmann::json{c.x, c.y, c.width, c.height}},
+      {"paper_bbox", {p.x, p.y, p.width, p.height}},
+      {"color", to_string(a.color.mode)},
+      {"seal", a.color.seal},
+      {"confidence", a.confidence},
+      {"skew_confidence", a.skew.confidence},
+      {"orientation_confidence", a.orientation.confidence},
+      {"orientation_checked_by_ocr", w.upright_checked},
+      {"dpi", w.input.dpi},
+      {"width", w.input.image.cols},
+      {"height", w.input.image.rows},
+  };
+  nlohmann::json ms;
+  for (const auto& [stage, t] : w.stage_ms) ms[stage] = t;
+  j["ms"] = ms;
+  return j;
+}
+
+}  // namespace
+
+int cmd_analyze(const std::vector<std::string>& images, bool json) {
+  for_each_page(images, [&](const std::string& file, const PageWork& w) {
+    const nlohmann::json j = to_json(file, w);
+    if (json) {
+      std::cout << j.dump() << "\n";
+      return;
+    }
+    std::cout << j["file"].get<std::string>() << ": skew " << j["skew_deg"] << "°, orientation "
+              << j["orientation"] << ", " << (j["blank"].get<bool>() ? "blank, " : "")
+              << j["color"].get<std::string>() << (j["seal"].get<bool>() ? ", seal" : "")
+              << ", content " << j["content_bbox"].dump() << ", confidence " << j["confidence"] << "\n";
+  });
+  return 0;
+}
+
+int cmd_clean(const std::string& image, const std::string& master, const std::string& ocr_image) {
+  int frame = 0;
+  for_each_page({image}, [&](const std::string&, const PageWork& w) {
+    ++frame;
+    auto name = [&](const std::string& path) {
+      if (frame == 1) return path;
+      const fs::path p(path);
+      return (p.parent_path() / (p.stem().string() + "-" + std::to_string(frame) + p.extension().string())).string();
+    };
+    if (!cv::imwrite(name(master), w.cleaned.master))
+      throw Error(ErrorCode::Io, "cannot write " + name(master));
+    std::cout << name(master) << "\n";
+    if (!ocr_image.empty()) {
+      if (!cv::imwrite(name(ocr_image), w.cleaned.ocr_image))
+        throw Error(ErrorCode::Io, "cannot write " + name(ocr_image));
+      std::cout << name(ocr_image) << "\n";
+    }
+  });
+  return 0;
+}
+
+}  // namespace xueji::cli
