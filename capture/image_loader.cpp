@@ -11,7 +11,7 @@
 namespace xueji {
 namespace {
 
-enum class Format { Png, Jpeg, Tiff, Unknown };
+enum class Format { Png, Jpeg, Tiff, Pnm, Unknown };
 
 Format sniff(const std::string& b) {
   if (b.size() >= 8 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) return Format::Png;
@@ -19,6 +19,9 @@ Format sniff(const std::string& b) {
   if (b.size() >= 4 && (b.compare(0, 4, std::string("II*\0", 4)) == 0 ||
                         b.compare(0, 4, std::string("MM\0*", 4)) == 0))
     return Format::Tiff;
+  if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6' &&
+      (b[2] == '\n' || b[2] == ' ' || b[2] == '\r' || b[2] == '\t'))
+    return Format::Pnm;  // what scanimage and SANE's pnm backend write
   return Format::Unknown;
 }
 
@@ -100,6 +103,58 @@ std::vector<double> tiff_dpi(const std::string& b) {
   return out;
 }
 
+// Width and height from the file header, read before decoding so that a decompression bomb
+// (a tiny file declaring a huge image) is refused without allocating it. {0, 0} if unknown.
+std::pair<long long, long long> header_size(const std::string& b, Format f) {
+  if (f == Format::Png && b.size() >= 24) return {be32(b, 16), be32(b, 20)};
+  if (f == Format::Jpeg) {
+    for (size_t i = 2; i + 9 < b.size();) {
+      if (uint8_t(b[i]) != 0xFF) break;
+      const uint8_t marker = uint8_t(b[i + 1]);
+      const uint16_t len = be16(b, i + 2);
+      const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof) return {be16(b, i + 7), be16(b, i + 5)};
+      if (marker == 0xDA) break;
+      i += 2 + len;
+    }
+  }
+  if (f == Format::Tiff && b.size() >= 8) {
+    const bool le = b[0] == 'I';
+    auto u16 = [&](size_t i) -> uint32_t {
+      if (i + 2 > b.size()) return 0;
+      return le ? (uint8_t(b[i]) | (uint8_t(b[i + 1]) << 8)) : be16(b, i);
+    };
+    auto u32 = [&](size_t i) -> uint32_t {
+      if (i + 4 > b.size()) return 0;
+      return le ? (uint32_t(uint8_t(b[i])) | (uint32_t(uint8_t(b[i + 1])) << 8) |
+                   (uint32_t(uint8_t(b[i + 2])) << 16) | (uint32_t(uint8_t(b[i + 3])) << 24))
+                : be32(b, i);
+    };
+    long long best = 0, bw = 0, bh = 0;
+    size_t ifd = u32(4);
+    for (int guard = 0; ifd != 0 && ifd + 2 <= b.size() && guard < 10000; ++guard) {
+      const uint32_t n = u16(ifd);
+      long long w = 0, h = 0;
+      for (uint32_t k = 0; k < n; ++k) {
+        const size_t e = ifd + 2 + 12 * k;
+        if (e + 12 > b.size()) break;
+        const uint32_t tag = u16(e), type = u16(e + 2);
+        const uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);
+        if (tag == 256) w = value;
+        if (tag == 257) h = value;
+      }
+      if (w * h > best) {
+        best = w * h;
+        bw = w;
+        bh = h;
+      }
+      ifd = u32(ifd + 2 + 12 * n);
+    }
+    return {bw, bh};
+  }
+  return {0, 0};
+}
+
 bool jpeg_complete(const std::string& b) {
   // A complete JPEG ends with the EOI marker (FF D9), possibly followed by padding.
   size_t end = b.size();
@@ -132,6 +187,7 @@ std::vector<double> read_image_dpi(const std::string& bytes) {
     case Format::Png: return {png_dpi(bytes)};
     case Format::Jpeg: return {jpeg_dpi(bytes)};
     case Format::Tiff: return tiff_dpi(bytes);
+    case Format::Pnm:
     case Format::Unknown: break;
   }
   return {};
@@ -152,17 +208,25 @@ std::vector<LoadedImage> load_image_file(const std::filesystem::path& file,
 
   const Format format = sniff(bytes);
   if (format == Format::Unknown)
-    throw Error(ErrorCode::BadImage, name + ": not a PNG, JPEG or TIFF image");
+    throw Error(ErrorCode::BadImage, name + ": not a PNG, JPEG, TIFF or PNM image");
   if (format == Format::Jpeg && !jpeg_complete(bytes))
     throw Error(ErrorCode::BadImage, name + ": the JPEG file is truncated (no end marker)");
+
+  const auto [hw, hh] = header_size(bytes, format);
+  if (hw * hh > params.max_pixels)
+    throw Error(ErrorCode::BadImage, name + ": image too large (" + std::to_string(hw) + "x" +
+                                         std::to_string(hh) + " pixels; the limit is " +
+                                         std::to_string(params.max_pixels / 1000000) + " megapixels)");
 
   std::vector<cv::Mat> frames;
   try {
     if (format == Format::Tiff) {
       if (!cv::imreadmulti(file.string(), frames, cv::IMREAD_UNCHANGED)) frames.clear();
     } else {
+      // JPEG: let libjpeg convert CMYK/YCCK to BGR (gray stays gray). PNG: keep 16 bits and alpha.
+      const int flags = format == Format::Jpeg ? cv::IMREAD_ANYCOLOR : cv::IMREAD_UNCHANGED;
       cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
-      cv::Mat m = cv::imdecode(buf, cv::IMREAD_UNCHANGED);
+      cv::Mat m = cv::imdecode(buf, flags);
       if (!m.empty()) frames.push_back(m);
     }
   } catch (const cv::Exception& e) {
@@ -176,8 +240,9 @@ std::vector<LoadedImage> load_image_file(const std::filesystem::path& file,
   for (size_t i = 0; i < frames.size(); ++i) {
     cv::Mat& m = frames[i];
     if (static_cast<long long>(m.cols) * m.rows > params.max_pixels)
-      throw Error(ErrorCode::BadImage, name + ": image too large (" + std::to_string(m.cols) +
-                                           "x" + std::to_string(m.rows) + " pixels)");
+      throw Error(ErrorCode::BadImage, name + ": image too large (" + std::to_string(m.cols) + "x" +
+                                           std::to_string(m.rows) + " pixels; the limit is " +
+                                           std::to_string(params.max_pixels / 1000000) + " megapixels)");
     if (m.cols < 16 || m.rows < 16)
       throw Error(ErrorCode::BadImage, name + ": image too small to be a page");
     LoadedImage li;

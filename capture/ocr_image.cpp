@@ -1,29 +1,55 @@
 #include "capture/ocr_image.h"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
 namespace xueji {
 namespace {
 
-// Keeps the horizontal runs of at least `len` set pixels: the same as a morphological opening
-// with a 1 x len rectangle, in one pass over the pixels.
-cv::Mat long_runs(const cv::Mat& mask, int len) {
+// Horizontal runs of at least `len` set pixels: the same as a morphological opening with a
+// 1 x len rectangle, in one pass.
+cv::Mat horizontal_runs(const cv::Mat& mask, int len) {
   cv::Mat out = cv::Mat::zeros(mask.size(), CV_8U);
+  const int W = mask.cols;
   for (int y = 0; y < mask.rows; ++y) {
     const uchar* m = mask.ptr<uchar>(y);
     uchar* o = out.ptr<uchar>(y);
-    int start = -1;
-    for (int x = 0; x <= mask.cols; ++x) {
-      const bool on = x < mask.cols && m[x];
-      if (on && start < 0) start = x;
-      if (!on && start >= 0) {
-        if (x - start >= len) std::fill(o + start, o + x, uchar(255));
-        start = -1;
+    int x = 0;
+    while (x < W) {
+      while (x < W && !m[x]) ++x;
+      const int start = x;
+      while (x < W && m[x]) ++x;
+      if (x - start >= len) std::memset(o + start, 255, static_cast<size_t>(x - start));
+    }
+  }
+  return out;
+}
+
+// Vertical runs of at least `len`: row by row with a run counter per column (cache friendly,
+// no transposes); a long run is written back when it ends.
+cv::Mat vertical_runs(const cv::Mat& mask, int len) {
+  cv::Mat out = cv::Mat::zeros(mask.size(), CV_8U);
+  std::vector<int> run(static_cast<size_t>(mask.cols), 0);
+  auto flush = [&](int x, int end_row) {
+    for (int y = end_row - run[static_cast<size_t>(x)]; y < end_row; ++y) out.at<uchar>(y, x) = 255;
+  };
+  for (int y = 0; y < mask.rows; ++y) {
+    const uchar* m = mask.ptr<uchar>(y);
+    for (int x = 0; x < mask.cols; ++x) {
+      int& r = run[static_cast<size_t>(x)];
+      if (m[x]) {
+        ++r;
+      } else if (r) {
+        if (r >= len) flush(x, y);
+        r = 0;
       }
     }
   }
+  for (int x = 0; x < mask.cols; ++x)
+    if (run[static_cast<size_t>(x)] >= len) flush(x, mask.rows);
   return out;
 }
 
@@ -48,9 +74,7 @@ cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& 
   const int block = std::max(15, static_cast<int>(dpi / 12) | 1);
   cv::adaptiveThreshold(half, ink, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, block, 15);
   const int len = std::max(10, static_cast<int>(params.min_line_length_in * dpi / 2));
-  cv::Mat horiz = long_runs(ink, len), vert, ink_t;
-  cv::transpose(ink, ink_t);
-  cv::transpose(long_runs(ink_t, len), vert);
+  const cv::Mat horiz = horizontal_runs(ink, len), vert = vertical_runs(ink, len);
   if (report) {
     report->horizontal_lines = count_components(horiz);
     report->vertical_lines = count_components(vert);

@@ -18,6 +18,8 @@ packages=(
   poppler-utils qpdf
   # scanner tools used by the tests
   sane-utils
+  # benchmark reference
+  unpaper
 )
 
 missing=()

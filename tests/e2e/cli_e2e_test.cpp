@@ -216,7 +216,7 @@ TEST_F(CliEndToEnd, BadInputFailsClearlyAndLeavesArchiveAsItWas) {
   } cases[] = {
       {"import --student " + a_.id + " " + quote((bad / "cut.png").string()), "cut.png"},
       {"import --student " + a_.id + " " + quote(a_pages_[0]) + " " + quote((bad / "not-image.jpg").string()),
-       "not a PNG, JPEG or TIFF"},
+       "not a PNG, JPEG, TIFF or PNM"},
       {"import --student " + a_.id + " " + quote((bad / "missing.png").string()), "not found"},
       {"import --student G11010519491231002X " + quote(a_pages_[0]), "unknown student number"},
       {"import --student G12345 " + quote(a_pages_[0]), "invalid student number"},

@@ -1,5 +1,7 @@
 #include "tests/eval/cleanup_eval.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -130,6 +132,11 @@ CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
       ++s.seal_false;
       fail << " seal-false";
     }
+    if (i + 1 == specs.size() / 4 || i + 1 == specs.size()) {
+      rusage ru{};
+      getrusage(RUSAGE_SELF, &ru);
+      (i + 1 == specs.size() ? s.max_rss_mb_end : s.max_rss_mb_quarter) = ru.ru_maxrss / 1024.0;
+    }
     if (!fail.str().empty())
       s.failures.push_back("page " + std::to_string(i + 1) + " (" + std::string(kind_name(spec.kind)) + "):" + fail.str());
   }
@@ -160,6 +167,8 @@ std::string format_scores(const CleanupScores& s) {
     << ", cuts text " << s.box_cuts_text << "\n"
     << "seal pages: " << s.seal_pages << ", colour " << s.seal_pages_color << ", bilevel "
     << s.seal_pages_bilevel << ", seal detected " << s.seal_detected << ", false seals " << s.seal_false << "\n";
+  o << "peak memory (max RSS): " << s.max_rss_mb_quarter << " MB after a quarter of the pages, "
+    << s.max_rss_mb_end << " MB at the end\n";
   if (!s.ms_color.empty())
     o << "cleanup ms/page (median): colour " << s.ms_color_median << "  gray " << s.ms_gray_median << "\n";
   for (const auto& f : s.failures) o << "  " << f << "\n";

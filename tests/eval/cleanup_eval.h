@@ -22,6 +22,7 @@ struct CleanupScores {
   int seal_false = 0;               // seal reported on a page without one
   std::vector<double> ms_color, ms_gray;  // whole cleanup per page (one thread)
   double ms_color_median = 0, ms_gray_median = 0;
+  double max_rss_mb_quarter = 0, max_rss_mb_end = 0;
   std::vector<std::string> failures;  // one line per page that missed a target
 };
 

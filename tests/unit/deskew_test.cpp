@@ -52,3 +52,16 @@ TEST(Deskew, BlankPageHasNoConfidence) {
   SkewReport r = estimate_skew(generate_page(spec).image);
   EXPECT_LT(r.confidence, 0.15);
 }
+
+#include "capture/cleanup.h"
+
+TEST(Cleanup, SmallAndOddPagesDoNotBreakTheAnalysis) {
+  for (cv::Size size : {cv::Size(16, 16), cv::Size(64, 48), cv::Size(3000, 40)}) {
+    cv::Mat white(size, CV_8UC3, cv::Scalar(250, 250, 250));
+    CleanedPage c = clean_page(white, 300);
+    EXPECT_TRUE(c.analysis.boxes.blank) << size;
+    EXPECT_EQ(c.master.size(), size);
+    cv::Mat black(size, CV_8U, cv::Scalar(0));
+    EXPECT_NO_THROW(clean_page(black, 300)) << size;
+  }
+}
