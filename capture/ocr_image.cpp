@@ -53,6 +53,38 @@ cv::Mat vertical_runs(const cv::Mat& mask, int len) {
   return out;
 }
 
+// Divides out uneven light (a lid shadow, a curled page): each pixel is scaled so that the
+// local paper becomes white. `background` is the paper level at quarter size. Skipped when the
+// paper is even (range below `min_range` gray levels), which is most pages.
+void normalize_background(cv::Mat& gray, const cv::Mat& background, int min_range) {
+  // Range between the 5th and 95th percentile: a thin strip of scanner border kept in the
+  // margin does not count as uneven light.
+  int hist[256] = {0};
+  for (int y = 0; y < background.rows; ++y)
+    for (int x = 0; x < background.cols; ++x) ++hist[background.at<uchar>(y, x)];
+  const int total = background.rows * background.cols;
+  int lo = 0, hi = 255, acc = 0;
+  while (lo < 255 && (acc += hist[lo]) < total / 20) ++lo;
+  acc = 0;
+  while (hi > 0 && (acc += hist[hi]) < total / 20) --hi;
+  if (hi - lo < min_range) return;
+  uint32_t inv[256];
+  for (int b = 0; b < 256; ++b) inv[b] = static_cast<uint32_t>(255.0 * 65536.0 / std::max(b, 16));
+  std::vector<uint32_t> factor(static_cast<size_t>(gray.cols));
+  for (int y = 0; y < gray.rows; ++y) {
+    if (y % 4 == 0) {
+      const uchar* bg = background.ptr<uchar>(std::min(y / 4, background.rows - 1));
+      for (int x = 0; x < gray.cols; ++x) factor[static_cast<size_t>(x)] = inv[bg[std::min(x / 4, background.cols - 1)]];
+    }
+    uchar* g = gray.ptr<uchar>(y);
+    const uint32_t* f = factor.data();
+    for (int x = 0; x < gray.cols; ++x) {
+      const uint32_t v = (g[x] * f[x]) >> 16;
+      g[x] = static_cast<uchar>(v > 255 ? 255 : v);
+    }
+  }
+}
+
 int count_components(const cv::Mat& mask) {
   cv::Mat labels;
   return std::max(0, cv::connectedComponents(mask, labels, 8, CV_32S) - 1);
@@ -86,6 +118,7 @@ cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& 
   cv::Mat background;
   cv::resize(half, background, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
   cv::dilate(background, background, cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
+  cv::blur(background, background, {9, 9});
   for (int y = 0; y < half_lines.rows; ++y) {
     const uchar* l = half_lines.ptr<uchar>(y);
     const uchar* bg = background.ptr<uchar>(std::min(y / 2, background.rows - 1));
@@ -98,6 +131,7 @@ cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& 
       }
     }
   }
+  normalize_background(gray, background, params.normalize_min_range);
   return gray;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Derivation of the OCR image from the master: gray, background-normalized, with table ruling
-// lines removed (Tesseract reads ruled lines as 一/丨/口 and merges cells across them).
+// Derivation of the OCR image from the master: gray, with table ruling lines removed
+// (Tesseract reads ruled lines as 一/丨/口 and merges cells across them) and uneven light
+// divided out; binarization is left to Tesseract, which does it well on a clean gray page.
 #include <opencv2/core.hpp>
 
 namespace xueji {
@@ -8,6 +9,7 @@ namespace xueji {
 struct OcrImageParams {
   double min_line_length_in = 0.35;  // ruling lines at least this long (inches) are removed
   bool remove_lines = true;
+  int normalize_min_range = 20;  // background range (gray levels) above which it is divided out
 };
 
 struct OcrImageReport {

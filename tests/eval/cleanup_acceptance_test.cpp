@@ -20,6 +20,7 @@ TEST(CleanupAcceptance, TwoHundredMixedPages) {
   EXPECT_EQ(s.blank_fn, 0);
   EXPECT_EQ(s.box_over_3mm, 0);
   EXPECT_EQ(s.box_cuts_text, 0);
+  EXPECT_EQ(s.master_lost_ink, 0);
   EXPECT_GT(s.seal_pages, 0);
   EXPECT_EQ(s.seal_pages_color, s.seal_pages);
   EXPECT_EQ(s.seal_pages_bilevel, 0);

@@ -92,6 +92,12 @@ CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
         s.skew_abs_err.push_back(err);
         if (err > 0.15) fail << " skew(true " << true_skew << " got " << a.skew.angle_deg << ")";
       }
+      // No text lost in the master: its ink (re-measured) is all the page's ink.
+      const PageBoxes master_boxes = find_page_boxes(make_work_image(cleaned.master, dpi));
+      if (master_boxes.ink_area_mm2 < 0.95 * a.boxes.ink_area_mm2) {
+        ++s.master_lost_ink;
+        fail << " master-lost-ink(" << master_boxes.ink_area_mm2 << " of " << a.boxes.ink_area_mm2 << " mm2)";
+      }
       const int true_orient = t["orientation"];
       const OrientationReport& cheap = work.upright_checked ? work.layout_orientation : a.orientation;
       if (cheap.orientation != true_orient) s.layout_wrong_conf.push_back(cheap.confidence);
@@ -165,6 +171,7 @@ std::string format_scores(const CleanupScores& s) {
     << "blank: tp " << s.blank_tp << " fp " << s.blank_fp << " fn " << s.blank_fn << "\n"
     << "content box: max edge error " << s.box_max_edge_err_mm << " mm, >3mm " << s.box_over_3mm
     << ", cuts text " << s.box_cuts_text << "\n"
+    << "masters that lost ink (< 95% of the page's ink area): " << s.master_lost_ink << "\n"
     << "seal pages: " << s.seal_pages << ", colour " << s.seal_pages_color << ", bilevel "
     << s.seal_pages_bilevel << ", seal detected " << s.seal_detected << ", false seals " << s.seal_false << "\n";
   o << "peak memory (max RSS): " << s.max_rss_mb_quarter << " MB after a quarter of the pages, "

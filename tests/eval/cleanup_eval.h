@@ -18,6 +18,7 @@ struct CleanupScores {
   double box_max_edge_err_mm = 0;
   int box_cuts_text = 0;           // predicted content box misses truth ink by > 0.5 mm
   int box_over_3mm = 0;
+  int master_lost_ink = 0;          // text pages whose master has < 95% of the page's ink
   int seal_pages = 0, seal_pages_color = 0, seal_pages_bilevel = 0, seal_detected = 0;
   int seal_false = 0;               // seal reported on a page without one
   std::vector<double> ms_color, ms_gray;  // whole cleanup per page (one thread)
