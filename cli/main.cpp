@@ -13,6 +13,7 @@
 #include "models/error.h"
 #include "models/roster.h"
 #include "cli/page_commands.h"
+#include "cli/records_commands.h"
 #include "pipeline/import_job.h"
 
 namespace fs = std::filesystem;
@@ -42,9 +43,13 @@ int cmd_init(const std::string& dir) {
   return 0;
 }
 
-int cmd_roster_import(const std::string& archive, const std::string& file) {
-  Catalog catalog(archive_dir(archive));
-  RosterImportResult r = import_roster(catalog, file);
+int cmd_roster_import(const std::string& archive, const std::string& op, const std::string& file, bool dry_run) {
+  Catalog catalog(archive_dir(archive), op);
+  RosterImportResult r = import_roster(catalog, file, dry_run);
+  if (dry_run) {
+    std::cout << "dry run, nothing changed:\n";
+    for (const RosterChange& c : r.changes) std::cout << "  line " << c.line << ": would " << c.action << " " << c.student_id << "\n";
+  }
   std::cout << "roster " << file << " (" << to_string(r.encoding) << "): " << r.added
             << " added, " << r.updated << " updated, " << r.unchanged << " unchanged, "
             << r.rejected.size() << " rejected\n";
@@ -53,10 +58,11 @@ int cmd_roster_import(const std::string& archive, const std::string& file) {
   return 0;
 }
 
-int cmd_import(const std::string& archive, const std::string& student, const std::string& doctype,
-               const std::vector<std::string>& images, bool quiet) {
-  Catalog catalog(archive_dir(archive));
+int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
+               const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared) {
+  Catalog catalog(archive_dir(archive), op);
   ImportRequest req;
+  if (declared > 0) req.declared_pages = declared;
   req.student_id = student;
   req.doc_type = doctype;
   for (const auto& i : images) req.images.emplace_back(i);
@@ -101,8 +107,11 @@ int main(int argc, char** argv) {
   ensure_thread_limit(argv);
   CLI::App app{"Xueji (学籍) — digitize and search student-record archives"};
   app.require_subcommand(1);
-  std::string archive;
+  std::string archive, op;
   app.add_option("--archive", archive, "archive folder (default: $XUEJI_ARCHIVE)");
+  app.add_option("--operator", op, "who is making the change, for the audit trail (default: the OS user)");
+  auto open = [&]() { return Catalog(archive_dir(archive), op); };
+  auto archive_opt = [&](CLI::App* sub) { sub->add_option("--archive", archive, "archive folder"); };
 
   std::string init_dir;
   auto* init = app.add_subcommand("init", "create a new archive folder");
@@ -111,16 +120,20 @@ int main(int argc, char** argv) {
   auto* roster = app.add_subcommand("roster", "student roster");
   roster->require_subcommand(1);
   std::string roster_file;
+  bool dry_run = false;
   auto* roster_import = roster->add_subcommand("import", "import or update students from a CSV/TSV");
   roster_import->add_option("FILE", roster_file, "roster CSV (UTF-8 or GB18030)")->required();
+  roster_import->add_flag("--dry-run", dry_run, "report what would change, change nothing");
 
   std::string student, doctype = "其他";
   std::vector<std::string> images;
   bool quiet = false;
+  int declared = 0;
   auto* imp = app.add_subcommand("import", "make one document of a student from image files");
   imp->add_option("--student", student, "学籍号 of the student")->required();
-  imp->add_option("--doctype", doctype, "学籍卡|成绩单|体检表|奖惩记录|毕业生登记表|其他");
-  imp->add_option("IMAGE", images, "page images (PNG, JPEG, TIFF), in page order")->required();
+  imp->add_option("--doctype", doctype, "学籍卡|成绩单|体检表|奖惩记录|毕业生登记表|其他 (see: xueji doctype list)");
+  imp->add_option("--declared-pages", declared, "page count written on the paper (for the completeness report)");
+  imp->add_option("IMAGE", images, "page images (PNG, JPEG, TIFF, PNM), in page order")->required();
   imp->add_flag("-q,--quiet", quiet, "no progress output");
 
   std::string query;
@@ -130,13 +143,10 @@ int main(int argc, char** argv) {
   search->add_option("QUERY", query, "words or phrases; Chinese matches as exact substrings")->required();
   search->add_option("--limit", limit, "number of hits")->check(CLI::Range(1, 10000));
   search->add_option("--offset", offset, "skip this many hits")->check(CLI::Range(0, 100000000));
-  search->add_flag("--json", json, "print a JSON array");
 
   std::vector<std::string> analyze_images;
-  bool analyze_json = false;
   auto* analyze = app.add_subcommand("analyze", "report skew, orientation, blank, content box, colour and seal");
   analyze->add_option("IMAGE", analyze_images, "page images")->required();
-  analyze->add_flag("--json", analyze_json, "one JSON object per line per page");
 
   std::string clean_image, clean_master, clean_ocr;
   auto* clean = app.add_subcommand("clean", "write the archival master (and the OCR image) of a scan");
@@ -144,16 +154,97 @@ int main(int argc, char** argv) {
   clean->add_option("-o,--output", clean_master, "master image file (.png, .tif, .jpg)")->required();
   clean->add_option("--ocr-image", clean_ocr, "also write the OCR image here");
 
-  for (auto* sub : {roster_import, imp, search}) sub->add_option("--archive", archive, "archive folder");
+  // Students.
+  std::string grade, class_name, id;
+  cli::StudentEdits edits;
+  auto* stu = app.add_subcommand("student", "students");
+  stu->require_subcommand(1);
+  auto* stu_list = stu->add_subcommand("list", "list students");
+  stu_list->add_option("--grade", grade);
+  stu_list->add_option("--class", class_name);
+  auto* stu_show = stu->add_subcommand("show", "one student and their documents");
+  stu_show->add_option("ID", id, "学籍号")->required();
+  auto* stu_add = stu->add_subcommand("add", "add a student");
+  auto* stu_edit = stu->add_subcommand("edit", "change a student's fields");
+  for (auto* sub : {stu_add, stu_edit}) {
+    sub->add_option("ID", id, "学籍号")->required();
+    sub->add_option("--name", edits.name, "姓名");
+    sub->add_option("--gender", edits.gender, "性别");
+    sub->add_option("--birth", edits.birth_date, "出生日期");
+    sub->add_option("--grade", edits.grade, "年级");
+    sub->add_option("--class", edits.class_name, "班级");
+    sub->add_option("--ethnicity", edits.ethnicity, "民族");
+    sub->add_option("--school", edits.school, "学校");
+    sub->add_option("--status", edits.status, "在读|毕业|转出|休学");
+  }
+
+  // Documents.
+  long long doc_id = 0;
+  std::string to_student;
+  bool deleted = false;
+  auto* doc = app.add_subcommand("document", "filed documents");
+  doc->require_subcommand(1);
+  auto* doc_list = doc->add_subcommand("list", "list documents");
+  doc_list->add_option("--student", student, "学籍号");
+  doc_list->add_flag("--deleted", deleted, "list the trash");
+  auto* doc_show = doc->add_subcommand("show", "one document: pages and files");
+  auto* doc_move = doc->add_subcommand("move", "re-file a misfiled document under the right student");
+  auto* doc_delete = doc->add_subcommand("delete", "move a document to the trash");
+  for (auto* sub : {doc_show, doc_move, doc_delete}) sub->add_option("ID", doc_id, "document id")->required();
+  doc_move->add_option("--to", to_student, "学籍号 of the right student")->required();
+  auto* doc_purge = doc->add_subcommand("purge", "remove the trash for good");
+
+  // Document types.
+  std::string type_name, type_code;
+  std::optional<bool> required;
+  auto* dt = app.add_subcommand("doctype", "document types");
+  dt->require_subcommand(1);
+  auto* dt_list = dt->add_subcommand("list", "list document types");
+  auto* dt_set = dt->add_subcommand("set", "add or change a document type");
+  dt_set->add_option("NAME", type_name, "name, e.g. 综合素质评价")->required();
+  dt_set->add_option("--code", type_code, "file-name code, 1-8 upper-case letters or digits");
+  dt_set->add_option("--required", required, "counted by the completeness report (true|false)");
+
+  auto* ver = app.add_subcommand("verify", "re-hash every file, report missing/changed/unexpected files and audit-trail damage");
+  ver->add_option("--student", student, "only this student's files");
+  auto* rec = app.add_subcommand("recover", "remove what an interrupted import, move or delete left behind");
+  auto* lg = app.add_subcommand("log", "the audit trail");
+  lg->add_option("--student", student, "only this student's entries");
+  auto* rep = app.add_subcommand("report", "reports");
+  rep->require_subcommand(1);
+  auto* rep_comp = rep->add_subcommand("completeness", "required document types present, missing or incomplete");
+  rep_comp->add_option("--grade", grade);
+  rep_comp->add_option("--class", class_name);
+
+  for (auto* sub : {search, analyze, stu_list, stu_show, doc_list, doc_show, dt_list, ver, lg, rep_comp})
+    sub->add_flag("--json", json, "JSON output");
+  for (auto* sub : {roster_import, imp, search, stu_list, stu_show, stu_add, stu_edit, doc_list, doc_show, doc_move,
+                    doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp})
+    archive_opt(sub);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (*init) return cmd_init(init_dir);
-    if (*roster_import) return cmd_roster_import(archive, roster_file);
-    if (*imp) return cmd_import(archive, student, doctype, images, quiet);
+    if (*roster_import) return cmd_roster_import(archive, op, roster_file, dry_run);
+    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared);
     if (*search) return cmd_search(archive, query, limit, offset, json);
-    if (*analyze) return cli::cmd_analyze(analyze_images, analyze_json);
+    if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
+    if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
+    if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }
+    if (*stu_add) { Catalog c = open(); return cli::student_add(c, id, edits); }
+    if (*stu_edit) { Catalog c = open(); return cli::student_edit(c, id, edits); }
+    if (*doc_list) { Catalog c = open(); return cli::document_list(c, student, deleted, json); }
+    if (*doc_show) { Catalog c = open(); return cli::document_show(c, doc_id, json); }
+    if (*doc_move) { Catalog c = open(); return cli::document_move(c, doc_id, to_student); }
+    if (*doc_delete) { Catalog c = open(); return cli::document_delete(c, doc_id); }
+    if (*doc_purge) { Catalog c = open(); return cli::document_purge(c); }
+    if (*dt_list) { Catalog c = open(); return cli::doctype_list(c, json); }
+    if (*dt_set) { Catalog c = open(); return cli::doctype_set(c, type_name, type_code, required); }
+    if (*ver) { Catalog c = open(); return cli::verify(c, student, json); }
+    if (*rec) { Catalog c = open(); return cli::recover(c); }
+    if (*lg) { Catalog c = open(); return cli::log(c, student, json); }
+    if (*rep_comp) { Catalog c = open(); return cli::report_completeness(c, grade, class_name, json); }
   } catch (const Error& e) {
     std::cerr << "xueji: error: " << e.what() << "\n";
     return 1;

@@ -3,59 +3,15 @@
 #include <chrono>
 #include <ctime>
 
+#include "models/audit.h"
 #include "models/error.h"
+#include "models/schema.h"
+#include "models/student_id.h"
 
 namespace fs = std::filesystem;
 
 namespace xueji {
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE students(
-  id          TEXT PRIMARY KEY,
-  name        TEXT NOT NULL,
-  gender      TEXT NOT NULL DEFAULT '',
-  birth_date  TEXT NOT NULL DEFAULT '',
-  grade       TEXT NOT NULL DEFAULT '',
-  class_name  TEXT NOT NULL DEFAULT '',
-  updated_at  TEXT NOT NULL
-);
-CREATE TABLE documents(
-  id          INTEGER PRIMARY KEY,
-  student_id  TEXT NOT NULL REFERENCES students(id),
-  doc_type    TEXT NOT NULL,
-  type_code   TEXT NOT NULL,
-  sequence    INTEGER NOT NULL,
-  title       TEXT NOT NULL DEFAULT '',
-  pdf_path    TEXT NOT NULL UNIQUE,
-  page_count  INTEGER NOT NULL,
-  created_at  TEXT NOT NULL,
-  UNIQUE(student_id, type_code, sequence)
-);
-CREATE TABLE pages(
-  id              INTEGER PRIMARY KEY,
-  document_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  number          INTEGER NOT NULL,
-  source          TEXT NOT NULL,
-  width           INTEGER NOT NULL,
-  height          INTEGER NOT NULL,
-  dpi             REAL NOT NULL,
-  skew_deg        REAL NOT NULL,
-  orientation     INTEGER NOT NULL DEFAULT 0,
-  blank           INTEGER NOT NULL DEFAULT 0,
-  color_mode      TEXT NOT NULL DEFAULT '',
-  seal            INTEGER NOT NULL DEFAULT 0,
-  content_x       INTEGER NOT NULL DEFAULT 0,
-  content_y       INTEGER NOT NULL DEFAULT 0,
-  content_w       INTEGER NOT NULL DEFAULT 0,
-  content_h       INTEGER NOT NULL DEFAULT 0,
-  analysis_confidence REAL NOT NULL DEFAULT 0,
-  ocr_confidence  REAL NOT NULL,
-  text            TEXT NOT NULL,
-  UNIQUE(document_id, number)
-);
-CREATE INDEX documents_by_student ON documents(student_id);
-)sql";
 
 void configure(sql::Db& db) {
   db.exec("PRAGMA journal_mode=WAL");
@@ -63,10 +19,69 @@ void configure(sql::Db& db) {
   db.exec("PRAGMA synchronous=FULL");
 }
 
-int user_version(sql::Db& db) {
-  sql::Stmt st(db, "PRAGMA user_version");
-  st.step();
-  return static_cast<int>(st.integer(0));
+fs::path existing_database(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw Error(ErrorCode::NotFound, "archive folder does not exist: " + dir.string());
+  fs::path file = dir / Catalog::kDatabaseName;
+  if (!fs::is_regular_file(file, ec))
+    throw Error(ErrorCode::NotFound, "no Xueji archive in " + dir.string() +
+                                         " (create one with: xueji init " + dir.string() + ")");
+  return file;
+}
+
+constexpr const char* kStudentColumns =
+    "id,name,gender,birth_date,grade,class_name,ethnicity,school,status";
+
+Student read_student(const sql::Stmt& st) {
+  Student s;
+  s.id = st.text(0);
+  s.name = st.text(1);
+  s.gender = st.text(2);
+  s.birth_date = st.text(3);
+  s.grade = st.text(4);
+  s.class_name = st.text(5);
+  s.ethnicity = st.text(6);
+  s.school = st.text(7);
+  s.status = st.text(8);
+  return s;
+}
+
+std::string changes(const Student& a, const Student& b) {
+  std::string out;
+  auto field = [&](const char* name, const std::string& x, const std::string& y) {
+    if (x != y) out += std::string(out.empty() ? "" : "; ") + name + ": " + x + " -> " + y;
+  };
+  field("姓名", a.name, b.name);
+  field("性别", a.gender, b.gender);
+  field("出生日期", a.birth_date, b.birth_date);
+  field("年级", a.grade, b.grade);
+  field("班级", a.class_name, b.class_name);
+  field("民族", a.ethnicity, b.ethnicity);
+  field("学校", a.school, b.school);
+  field("状态", a.status, b.status);
+  return out;
+}
+
+void write_student(sql::Db& db, const Student& s) {
+  sql::Stmt st(db,
+               "INSERT INTO students(id,name,gender,birth_date,grade,class_name,ethnicity,school,status,"
+               "updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(id) DO UPDATE SET "
+               "name=?2,gender=?3,birth_date=?4,grade=?5,class_name=?6,ethnicity=?7,school=?8,status=?9,"
+               "updated_at=?10");
+  st.bind(1, s.id).bind(2, s.name).bind(3, s.gender).bind(4, s.birth_date).bind(5, s.grade);
+  st.bind(6, s.class_name).bind(7, s.ethnicity).bind(8, s.school).bind(9, s.status).bind(10, utc_now_iso());
+  st.run();
+}
+
+void check_student(const Student& s) {
+  const StudentIdCheck id = check_student_id(s.id);
+  if (!id.valid || id.normalized != s.id)
+    throw Error(ErrorCode::InvalidArgument, "invalid student number '" + s.id + "': " + id.reason);
+  if (s.name.empty()) throw Error(ErrorCode::InvalidArgument, "a student needs a name (姓名)");
+  if (s.name.find('\0') != std::string::npos || s.class_name.find('\0') != std::string::npos ||
+      s.grade.find('\0') != std::string::npos)
+    throw Error(ErrorCode::InvalidArgument, "NUL characters are not allowed in student fields");
 }
 
 }  // namespace
@@ -84,127 +99,197 @@ void Catalog::create(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir / kDatabaseName, ec))
     throw Error(ErrorCode::InvalidArgument, "an archive already exists in " + dir.string());
-  if (!dir.parent_path().empty() && !fs::is_directory(dir.parent_path(), ec) &&
-      dir.has_parent_path())
-    throw Error(ErrorCode::NotFound,
-                "parent folder does not exist: " + dir.parent_path().string());
+  if (dir.has_parent_path() && !fs::is_directory(dir.parent_path(), ec))
+    throw Error(ErrorCode::NotFound, "parent folder does not exist: " + dir.parent_path().string());
   fs::create_directories(dir, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create " + dir.string() + ": " + ec.message());
   sql::Db db(dir / kDatabaseName, sql::Db::Mode::Create);
   configure(db);
-  sql::Transaction tx(db);
-  db.exec(kSchema);
-  db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-  tx.commit();
+  create_schema(db);
 }
 
-static fs::path existing_database(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw Error(ErrorCode::NotFound, "archive folder does not exist: " + dir.string());
-  fs::path file = dir / Catalog::kDatabaseName;
-  if (!fs::is_regular_file(file, ec))
-    throw Error(ErrorCode::NotFound, "no Xueji archive in " + dir.string() +
-                                         " (create one with: xueji init " + dir.string() + ")");
-  return file;
-}
-
-Catalog::Catalog(const fs::path& dir)
-    : root_(fs::absolute(dir)), db_(existing_database(dir), sql::Db::Mode::OpenExisting) {
+Catalog::Catalog(const fs::path& dir, std::string operator_name)
+    : root_(fs::absolute(dir)),
+      db_(existing_database(dir), sql::Db::Mode::OpenExisting),
+      operator_(operator_name.empty() ? os_user_name() : std::move(operator_name)) {
   configure(db_);
-  int v = user_version(db_);
-  if (v > kSchemaVersion)
-    throw Error(ErrorCode::Database, "the archive was made by a newer Xueji (schema " +
-                                         std::to_string(v) + "); upgrade Xueji to open it");
-  if (v < 1) throw Error(ErrorCode::Database, "not a Xueji archive database: " + dir.string());
+  migrate_schema(db_, root_, operator_);
+}
+
+void Catalog::audit(const std::string& action, const std::string& object, const std::string& student_id,
+                    const std::string& details) {
+  append_audit(db_, operator_, action, object, student_id, details);
 }
 
 Catalog::Upsert Catalog::upsert_student(const Student& s) {
-  auto old = find_student(s.id);
-  if (old && old->name == s.name && old->gender == s.gender && old->birth_date == s.birth_date &&
-      old->grade == s.grade && old->class_name == s.class_name)
-    return Upsert::Unchanged;
-  sql::Stmt st(db_,
-               "INSERT INTO students(id,name,gender,birth_date,grade,class_name,updated_at) "
-               "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(id) DO UPDATE SET name=?2,gender=?3,"
-               "birth_date=?4,grade=?5,class_name=?6,updated_at=?7");
-  st.bind(1, s.id).bind(2, s.name).bind(3, s.gender).bind(4, s.birth_date).bind(5, s.grade);
-  st.bind(6, s.class_name).bind(7, utc_now_iso());
-  st.run();
+  check_student(s);
+  const auto old = find_student(s.id);
+  if (old && changes(*old, s).empty()) return Upsert::Unchanged;
+  write_student(db_, s);
+  if (old) audit("roster-update", "student " + s.id, s.id, changes(*old, s));
+  else audit("roster-add", "student " + s.id, s.id, s.name + " " + s.grade + " " + s.class_name);
   return old ? Upsert::Updated : Upsert::Added;
 }
 
-static Student read_student(const sql::Stmt& st) {
-  return Student{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+void Catalog::add_student(const Student& s) {
+  check_student(s);
+  if (find_student(s.id)) throw Error(ErrorCode::InvalidArgument, "student " + s.id + " already exists");
+  sql::Transaction tx(db_);
+  write_student(db_, s);
+  audit("student-add", "student " + s.id, s.id, s.name + " " + s.grade + " " + s.class_name);
+  tx.commit();
+}
+
+void Catalog::edit_student(const Student& s) {
+  check_student(s);
+  const auto old = find_student(s.id);
+  if (!old) throw Error(ErrorCode::NotFound, "unknown student number " + s.id);
+  const std::string diff = changes(*old, s);
+  if (diff.empty()) return;
+  sql::Transaction tx(db_);
+  write_student(db_, s);
+  audit("student-edit", "student " + s.id, s.id, diff);
+  tx.commit();
 }
 
 std::optional<Student> Catalog::find_student(const std::string& id) {
-  sql::Stmt st(db_, "SELECT id,name,gender,birth_date,grade,class_name FROM students WHERE id=?");
+  sql::Stmt st(db_, std::string("SELECT ") + kStudentColumns + " FROM students WHERE id=?");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return read_student(st);
 }
 
-std::vector<Student> Catalog::students() {
-  sql::Stmt st(db_, "SELECT id,name,gender,birth_date,grade,class_name FROM students ORDER BY id");
+std::vector<Student> Catalog::students(const std::string& grade, const std::string& class_name) {
+  sql::Stmt st(db_, std::string("SELECT ") + kStudentColumns +
+                        " FROM students WHERE (?1='' OR grade=?1) AND (?2='' OR class_name=?2) "
+                        "ORDER BY grade, class_name, id");
+  st.bind(1, grade).bind(2, class_name);
   std::vector<Student> out;
   while (st.step()) out.push_back(read_student(st));
   return out;
 }
 
-int Catalog::next_document_sequence(const std::string& student_id, const std::string& code) {
+std::vector<DocType> Catalog::doc_types() {
+  sql::Stmt st(db_, "SELECT name, code, required FROM doc_types ORDER BY position, name");
+  std::vector<DocType> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.integer(2) != 0});
+  return out;
+}
+
+std::optional<DocType> Catalog::find_doc_type(const std::string& name_or_code) {
+  const std::string name = name_or_code == "学生登记表" ? "学籍卡" : name_or_code;  // one type, two names
+  for (const DocType& t : doc_types())
+    if (t.name == name || t.code == name) return t;
+  return std::nullopt;
+}
+
+void Catalog::set_doc_type(const DocType& t) {
+  if (t.name.empty()) throw Error(ErrorCode::InvalidArgument, "a document type needs a name");
+  if (!is_valid_type_code(t.code))
+    throw Error(ErrorCode::InvalidArgument, "type code '" + t.code + "' must be 1-8 upper-case letters or digits");
+  sql::Transaction tx(db_);
   sql::Stmt st(db_,
-               "SELECT COALESCE(MAX(sequence),0)+1 FROM documents WHERE student_id=? AND "
-               "type_code=?");
+               "INSERT INTO doc_types(name,code,required,position) VALUES(?1,?2,?3,"
+               "(SELECT COALESCE(MAX(position),0)+1 FROM doc_types)) "
+               "ON CONFLICT(name) DO UPDATE SET code=?2, required=?3");
+  st.bind(1, t.name).bind(2, t.code).bind(3, t.required ? 1 : 0).run();
+  audit("doctype-set", "doctype " + t.name, "", t.code + (t.required ? " required" : " optional"));
+  tx.commit();
+}
+
+int Catalog::next_document_sequence(const std::string& student_id, const std::string& code) {
+  sql::Stmt st(db_, "SELECT COALESCE(MAX(sequence),0)+1 FROM documents WHERE student_id=? AND type_code=?");
   st.bind(1, student_id).bind(2, code);
   st.step();
   return static_cast<int>(st.integer(0));
 }
 
 long long Catalog::add_document(const DocumentRecord& doc) {
-  auto type = find_doc_type(doc.doc_type);
+  const auto type = find_doc_type(doc.doc_type);
   if (!type) throw Error(ErrorCode::InvalidArgument, "unknown document type " + doc.doc_type);
-  int seq = next_document_sequence(doc.student_id, std::string(type->code));
+  const int seq = doc.sequence > 0 ? doc.sequence : next_document_sequence(doc.student_id, type->code);
   sql::Stmt st(db_,
-               "INSERT INTO documents(student_id,doc_type,type_code,sequence,title,pdf_path,"
-               "page_count,created_at) VALUES(?,?,?,?,?,?,?,?)");
-  st.bind(1, doc.student_id).bind(2, doc.doc_type).bind(3, type->code).bind(4, seq);
+               "INSERT INTO documents(student_id,doc_type,type_code,sequence,title,pdf_path,page_count,"
+               "created_at,declared_pages) VALUES(?,?,?,?,?,?,?,?,?)");
+  st.bind(1, doc.student_id).bind(2, type->name).bind(3, type->code).bind(4, seq);
   st.bind(5, doc.title).bind(6, doc.pdf_path).bind(7, static_cast<int>(doc.pages.size()));
   st.bind(8, doc.created_at.empty() ? utc_now_iso() : doc.created_at);
+  if (doc.declared_pages) st.bind(9, *doc.declared_pages);
+  else st.bind_null(9);
   st.run();
-  long long id = db_.last_insert_rowid();
+  const long long id = db_.last_insert_rowid();
   sql::Stmt pg(db_,
-               "INSERT INTO pages(document_id,number,source,width,height,dpi,skew_deg,"
-               "ocr_confidence,text,orientation,blank,color_mode,seal,content_x,content_y,"
-               "content_w,content_h,analysis_confidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               "INSERT INTO pages(document_id,number,source,width,height,dpi,skew_deg,ocr_confidence,text,"
+               "orientation,blank,color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence) "
+               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const PageRecord& p : doc.pages) {
     pg.reset();
     pg.bind(1, static_cast<int64_t>(id)).bind(2, p.number).bind(3, p.source).bind(4, p.width);
-    pg.bind(5, p.height).bind(6, p.dpi).bind(7, p.skew_deg).bind(8, p.ocr_confidence);
-    pg.bind(9, p.text).bind(10, p.orientation).bind(11, p.blank ? 1 : 0).bind(12, p.color_mode);
-    pg.bind(13, p.seal ? 1 : 0).bind(14, p.content_box.x).bind(15, p.content_box.y);
-    pg.bind(16, p.content_box.w).bind(17, p.content_box.h).bind(18, p.analysis_confidence);
+    pg.bind(5, p.height).bind(6, p.dpi).bind(7, p.skew_deg).bind(8, p.ocr_confidence).bind(9, p.text);
+    pg.bind(10, p.orientation).bind(11, p.blank ? 1 : 0).bind(12, p.color_mode).bind(13, p.seal ? 1 : 0);
+    pg.bind(14, p.content_box.x).bind(15, p.content_box.y).bind(16, p.content_box.w).bind(17, p.content_box.h);
+    pg.bind(18, p.analysis_confidence);
     pg.run();
   }
+  sql::Stmt fl(db_, "INSERT INTO files(path,document_id,kind,page,sha256,size,created_at) VALUES(?,?,?,?,?,?,?)");
+  for (const FileRecord& f : doc.files) {
+    fl.reset();
+    fl.bind(1, f.path).bind(2, static_cast<int64_t>(id)).bind(3, f.kind);
+    if (f.page > 0) fl.bind(4, f.page);
+    else fl.bind_null(4);
+    fl.bind(5, f.sha256).bind(6, static_cast<int64_t>(f.size)).bind(7, utc_now_iso()).run();
+  }
+  audit("import", "document " + std::to_string(id), doc.student_id,
+        type->name + " " + doc.pdf_path + ", " + std::to_string(doc.pages.size()) + " pages");
   return id;
 }
 
-std::vector<DocumentRecord> Catalog::documents(const std::string& student_id) {
+std::vector<FileRecord> Catalog::files(long long document_id) {
+  sql::Stmt st(db_, "SELECT path,kind,COALESCE(page,0),sha256,size FROM files WHERE document_id=? ORDER BY kind DESC, page");
+  st.bind(1, static_cast<int64_t>(document_id));
+  std::vector<FileRecord> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), static_cast<int>(st.integer(2)), st.text(3), st.integer(4)});
+  return out;
+}
+
+std::vector<FileRecord> Catalog::all_files() {
+  sql::Stmt st(db_, "SELECT path,kind,COALESCE(page,0),sha256,size FROM files ORDER BY path");
+  std::vector<FileRecord> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), static_cast<int>(st.integer(2)), st.text(3), st.integer(4)});
+  return out;
+}
+
+std::optional<DocumentRecord> Catalog::document(long long id) {
+  sql::Stmt st(db_, "SELECT student_id FROM documents WHERE id=?");
+  st.bind(1, static_cast<int64_t>(id));
+  if (!st.step()) return std::nullopt;
+  for (DocumentRecord& d : documents(st.text(0), true))
+    if (d.id == id) return std::move(d);
+  return std::nullopt;
+}
+
+std::vector<DocumentRecord> Catalog::documents(const std::string& student_id, bool include_deleted) {
   std::vector<DocumentRecord> out;
   sql::Stmt st(db_,
-               "SELECT id,student_id,doc_type,title,pdf_path,created_at FROM documents WHERE "
-               "student_id=? ORDER BY id");
-  st.bind(1, student_id);
+               "SELECT id,student_id,doc_type,type_code,sequence,title,pdf_path,created_at,declared_pages,"
+               "COALESCE(deleted_at,'') FROM documents WHERE (?1='' OR student_id=?1) AND (?2 OR deleted_at IS NULL) "
+               "ORDER BY student_id, id");
+  st.bind(1, student_id).bind(2, include_deleted ? 1 : 0);
   while (st.step()) {
     DocumentRecord d;
     d.id = st.integer(0);
     d.student_id = st.text(1);
     d.doc_type = st.text(2);
-    d.title = st.text(3);
-    d.pdf_path = st.text(4);
-    d.created_at = st.text(5);
+    d.type_code = st.text(3);
+    d.sequence = static_cast<int>(st.integer(4));
+    d.title = st.text(5);
+    d.pdf_path = st.text(6);
+    d.created_at = st.text(7);
+    if (!st.is_null(8)) d.declared_pages = static_cast<int>(st.integer(8));
+    d.deleted_at = st.text(9);
     sql::Stmt pg(db_,
-                 "SELECT number,source,width,height,dpi,skew_deg,ocr_confidence,text FROM pages "
+                 "SELECT number,source,width,height,dpi,skew_deg,ocr_confidence,text,orientation,blank,"
+                 "color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence FROM pages "
                  "WHERE document_id=? ORDER BY number");
     pg.bind(1, static_cast<int64_t>(d.id));
     while (pg.step()) {
@@ -217,11 +302,52 @@ std::vector<DocumentRecord> Catalog::documents(const std::string& student_id) {
       p.skew_deg = pg.real(5);
       p.ocr_confidence = pg.real(6);
       p.text = pg.text(7);
+      p.orientation = static_cast<int>(pg.integer(8));
+      p.blank = pg.integer(9) != 0;
+      p.color_mode = pg.text(10);
+      p.seal = pg.integer(11) != 0;
+      p.content_box = {static_cast<int>(pg.integer(12)), static_cast<int>(pg.integer(13)),
+                       static_cast<int>(pg.integer(14)), static_cast<int>(pg.integer(15))};
+      p.analysis_confidence = pg.real(16);
       d.pages.push_back(std::move(p));
     }
+    d.files = files(d.id);
     out.push_back(std::move(d));
   }
   return out;
+}
+
+void Catalog::relocate_document(long long id, const std::string& student_id, int sequence,
+                                const std::string& pdf_path,
+                                const std::vector<std::pair<std::string, std::string>>& moved) {
+  sql::Stmt st(db_, "UPDATE documents SET student_id=?, sequence=?, pdf_path=? WHERE id=?");
+  st.bind(1, student_id).bind(2, sequence).bind(3, pdf_path).bind(4, static_cast<int64_t>(id)).run();
+  sql::Stmt f(db_, "UPDATE files SET path=? WHERE path=?");
+  for (const auto& [from, to] : moved) {
+    f.reset();
+    f.bind(1, to).bind(2, from).run();
+  }
+}
+
+void Catalog::mark_deleted(long long id, const std::vector<std::pair<std::string, std::string>>& moved) {
+  sql::Stmt st(db_, "UPDATE documents SET deleted_at=?, pdf_path=? WHERE id=?");
+  std::string pdf;
+  for (const auto& [from, to] : moved)
+    if (to.size() > 4 && to.compare(to.size() - 4, 4, ".pdf") == 0) pdf = to;
+  st.bind(1, utc_now_iso()).bind(2, pdf).bind(3, static_cast<int64_t>(id)).run();
+  sql::Stmt f(db_, "UPDATE files SET path=? WHERE path=?");
+  for (const auto& [from, to] : moved) {
+    f.reset();
+    f.bind(1, to).bind(2, from).run();
+  }
+}
+
+void Catalog::erase_document(long long id) {
+  for (const char* sql : {"DELETE FROM files WHERE document_id=?", "DELETE FROM pages WHERE document_id=?",
+                          "DELETE FROM documents WHERE id=?"}) {
+    sql::Stmt st(db_, sql);
+    st.bind(1, static_cast<int64_t>(id)).run();
+  }
 }
 
 }  // namespace xueji

@@ -2,18 +2,11 @@
 
 namespace xueji {
 
-const std::vector<DocType>& doc_types() {
-  static const std::vector<DocType> kTypes = {
-      {"学籍卡", "XJK"},   {"成绩单", "CJD"},       {"体检表", "TJB"},
-      {"奖惩记录", "JCJL"}, {"毕业生登记表", "BYDJ"}, {"其他", "QT"},
-  };
-  return kTypes;
-}
-
-std::optional<DocType> find_doc_type(std::string_view name) {
-  for (const DocType& t : doc_types())
-    if (t.name == name) return t;
-  return std::nullopt;
+bool is_valid_type_code(std::string_view code) {
+  if (code.empty() || code.size() > 8) return false;
+  for (char c : code)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
 }
 
 }  // namespace xueji

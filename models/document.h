@@ -8,14 +8,16 @@
 
 namespace xueji {
 
-// Document kinds of a student file, with the short code used in archive file names.
+// Document kinds of a student file, with the short code used in archive file names; the
+// configured list lives in the catalog (doc_types table).
 struct DocType {
-  std::string_view name;  // 学籍卡
-  std::string_view code;  // XJK
+  std::string name;  // 学籍卡
+  std::string code;  // XJK
+  bool required = false;  // counted by the completeness report
 };
 
-const std::vector<DocType>& doc_types();
-std::optional<DocType> find_doc_type(std::string_view name);
+// Upper-case ASCII letters and digits, 1-8 characters: safe in file names.
+bool is_valid_type_code(std::string_view code);
 
 struct PageRecord {
   int number = 0;            // 1-based order in the document
@@ -33,14 +35,27 @@ struct PageRecord {
   std::string text;          // recognized text, lines joined by '\n'
 };
 
+struct FileRecord {
+  std::string path;    // relative to the archive root
+  std::string kind;    // pdf | master
+  int page = 0;        // for masters
+  std::string sha256;
+  long long size = 0;
+};
+
 struct DocumentRecord {
   long long id = 0;
   std::string student_id;
   std::string doc_type;      // 学籍卡 ...
+  std::string type_code;
+  int sequence = 0;
   std::string title;
   std::string pdf_path;      // relative to the archive root
   std::string created_at;    // ISO 8601 UTC
+  std::optional<int> declared_pages;  // page count written on the paper, if known
+  std::string deleted_at;    // non-empty: in the trash
   std::vector<PageRecord> pages;
+  std::vector<FileRecord> files;
 };
 
 }  // namespace xueji

@@ -15,7 +15,8 @@
 namespace xueji {
 namespace {
 
-enum Column { kId, kName, kGender, kBirth, kGrade, kClass, kColumnCount };
+enum Column { kId, kName, kGender, kBirth, kGrade, kClass, kEthnicity, kSchool, kStatus, kColumnCount };
+constexpr int kRequiredColumns = 6;  // 民族, 学校, 状态 are optional
 
 // Column names as written by the national student-registry system and common hand-made sheets.
 const std::vector<std::vector<std::string>>& column_names() {
@@ -26,13 +27,17 @@ const std::vector<std::vector<std::string>>& column_names() {
       {"出生日期", "出生年月", "出生年月日"},
       {"年级", "入学年份", "年级名称"},
       {"班级", "班级名称", "班号"},
+      {"民族"},
+      {"学校", "学校名称", "就读学校"},
+      {"状态", "学籍状态", "在校状态"},
   };
   return kNames;
 }
 
-const char* kCanonical[kColumnCount] = {"学籍号", "姓名", "性别", "出生日期", "年级", "班级"};
+const char* kCanonical[kColumnCount] = {"学籍号", "姓名", "性别", "出生日期", "年级", "班级", "民族", "学校", "状态"};
 
 std::string trim(std::string_view s) {
+  // Note: NUL bytes are kept so that the row can be rejected with a reason.
   auto is_space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   size_t b = 0, e = s.size();
   while (b < e && is_space(static_cast<unsigned char>(s[b]))) ++b;
@@ -98,7 +103,7 @@ RosterParse parse_roster(std::string_view bytes) {
     }
   }
   std::string missing;
-  for (int c = 0; c < kColumnCount; ++c)
+  for (int c = 0; c < kRequiredColumns; ++c)
     if (index[c] < 0) missing += std::string(missing.empty() ? "" : ", ") + kCanonical[c];
   if (!missing.empty())
     throw Error(ErrorCode::BadFormat,
@@ -110,6 +115,7 @@ RosterParse parse_roster(std::string_view bytes) {
   for (size_t r = 1; r < rows.size(); ++r) {
     const CsvRow& row = rows[r];
     auto field = [&](Column c) -> std::string {
+      if (index[c] < 0) return {};
       size_t i = static_cast<size_t>(index[c]);
       return i < row.fields.size() ? trim(row.fields[i]) : std::string();
     };
@@ -145,6 +151,16 @@ RosterParse parse_roster(std::string_view bytes) {
     }
     s.grade = field(kGrade);
     s.class_name = field(kClass);
+    s.ethnicity = field(kEthnicity);
+    s.school = field(kSchool);
+    if (!field(kStatus).empty()) s.status = field(kStatus);
+    bool bad_char = false;
+    for (const std::string* f : {&s.name, &s.grade, &s.class_name, &s.school})
+      bad_char = bad_char || f->find('\0') != std::string::npos;
+    if (bad_char) {
+      reject("a field contains a NUL character");
+      continue;
+    }
     if (!seen.insert(s.id).second) {
       reject("学籍号 " + s.id + " appears twice in the file");
       continue;
@@ -154,7 +170,7 @@ RosterParse parse_roster(std::string_view bytes) {
   return out;
 }
 
-RosterImportResult import_roster(Catalog& catalog, const std::filesystem::path& file) {
+RosterImportResult import_roster(Catalog& catalog, const std::filesystem::path& file, bool dry_run) {
   RosterParse parsed = parse_roster(read_file(file));
   RosterImportResult result;
   result.encoding = parsed.encoding;
@@ -162,12 +178,18 @@ RosterImportResult import_roster(Catalog& catalog, const std::filesystem::path& 
   sql::Transaction tx(catalog.db());
   for (const auto& [line, student] : parsed.rows) {
     switch (catalog.upsert_student(student)) {
-      case Catalog::Upsert::Added: ++result.added; break;
-      case Catalog::Upsert::Updated: ++result.updated; break;
+      case Catalog::Upsert::Added:
+        ++result.added;
+        result.changes.push_back({line, student.id, "add"});
+        break;
+      case Catalog::Upsert::Updated:
+        ++result.updated;
+        result.changes.push_back({line, student.id, "update"});
+        break;
       case Catalog::Upsert::Unchanged: ++result.unchanged; break;
     }
   }
-  tx.commit();
+  if (!dry_run) tx.commit();  // a dry run rolls everything back
   return result;
 }
 

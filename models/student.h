@@ -10,6 +10,9 @@ struct Student {
   std::string birth_date;  // 出生日期, ISO yyyy-mm-dd
   std::string grade;       // 年级
   std::string class_name;  // 班级
+  std::string ethnicity;   // 民族
+  std::string school;      // 学校
+  std::string status = "在读";  // 在读 | 毕业 | 转出 | 休学
 };
 
 }  // namespace xueji

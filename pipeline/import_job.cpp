@@ -1,6 +1,10 @@
 #include "pipeline/import_job.h"
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "archive/archive_layout.h"
+#include "archive/atomic_file.h"
+#include "models/sha256.h"
 #include "indexer/page_index.h"
 #include "models/error.h"
 #include "models/student_id.h"
@@ -15,23 +19,44 @@ void check_cancel(const CancelToken* cancel) {
   if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "import cancelled");
 }
 
-// Removes what an unfinished import created: the PDF (if already renamed) and new folders.
+// Removes what an unfinished import created: files already placed and new folders.
 class Rollback {
  public:
-  void created_folder(fs::path p) { folder_ = std::move(p); }
-  void placed_file(fs::path p) { file_ = std::move(p); }
+  void created_folder(fs::path p) { folders_.push_back(std::move(p)); }
+  void placed_file(fs::path p) { files_.push_back(std::move(p)); }
   void release() { active_ = false; }
   ~Rollback() {
     if (!active_) return;
     std::error_code ec;
-    if (!file_.empty()) fs::remove(file_, ec);
-    if (!folder_.empty() && fs::is_empty(folder_, ec)) fs::remove(folder_, ec);
+    for (const fs::path& f : files_) fs::remove(f, ec);
+    for (auto it = folders_.rbegin(); it != folders_.rend(); ++it)
+      if (fs::is_empty(*it, ec)) fs::remove(*it, ec);
   }
 
  private:
   bool active_ = true;
-  fs::path folder_, file_;
+  std::vector<fs::path> folders_, files_;
 };
+
+// Creates `dir` and its missing parents, telling the rollback about each new one.
+void make_folders(const fs::path& dir, Rollback& rollback) {
+  std::vector<fs::path> missing;
+  for (fs::path p = dir; !p.empty() && !fs::exists(p); p = p.parent_path()) missing.push_back(p);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    std::error_code ec;
+    fs::create_directory(*it, ec);
+    if (ec) throw Error(ErrorCode::Io, "cannot create " + it->string() + ": " + ec.message());
+    rollback.created_folder(*it);
+  }
+}
+
+// The master as stored: JPEG (DA/T 31-2017 allows TIFF, JPEG or JPEG 2000 masters).
+std::vector<uchar> encode_master(const cv::Mat& master, int quality) {
+  std::vector<uchar> buf;
+  if (!cv::imencode(".jpg", master, buf, {cv::IMWRITE_JPEG_QUALITY, quality}))
+    throw Error(ErrorCode::Io, "cannot encode the master image");
+  return buf;
+}
 
 }  // namespace
 
@@ -47,7 +72,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   if (!student)
     throw Error(ErrorCode::NotFound, "unknown student number " + id.normalized +
                                          " (import the roster first: xueji roster import)");
-  const auto type = find_doc_type(request.doc_type);
+  const auto type = catalog.find_doc_type(request.doc_type);
   if (!type) throw Error(ErrorCode::InvalidArgument, "unknown document type: " + request.doc_type);
   if (request.images.empty()) throw Error(ErrorCode::InvalidArgument, "no image files given");
   for (const fs::path& p : request.images) {
@@ -56,17 +81,14 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
       throw Error(ErrorCode::NotFound, "image file not found: " + p.string());
   }
 
-  const int sequence = catalog.next_document_sequence(id.normalized, std::string(type->code));
+  const int sequence = catalog.next_document_sequence(id.normalized, type->code);
   ImportResult result;
-  result.pdf_path = document_pdf_path(id.normalized, *type, sequence);
+  const DocumentPaths paths = document_paths(*student, *type, sequence);
+  result.pdf_path = paths.pdf;
   const fs::path pdf_abs = catalog.root() / result.pdf_path;
   Rollback rollback;
-  if (!fs::exists(pdf_abs.parent_path())) {
-    std::error_code ec;
-    fs::create_directories(pdf_abs.parent_path(), ec);
-    if (ec) throw Error(ErrorCode::Io, "cannot create " + pdf_abs.parent_path().string() + ": " + ec.message());
-    rollback.created_folder(pdf_abs.parent_path());
-  }
+  make_folders(pdf_abs.parent_path(), rollback);
+  std::vector<FileRecord> files;
 
   std::unique_ptr<OcrEngine> engine;
   const EngineProvider provider = [&]() -> OcrEngine& {
@@ -77,7 +99,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   const std::vector<PageStage> stages = default_page_stages(params.stages, provider, cancel);
   PdfParams pdf_params = params.pdf;
   if (pdf_params.title.empty())
-    pdf_params.title = id.normalized + " " + std::string(type->code) + "-" + std::to_string(sequence);
+    pdf_params.title = id.normalized + " " + type->code + "-" + std::to_string(sequence);
   PdfWriter writer(pdf_params);
   writer.begin(pdf_abs);
 
@@ -94,6 +116,15 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
       writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
       PageRecord rec;
       rec.number = static_cast<int>(result.pages.size()) + 1;
+      {  // the master, written (atomically) as soon as the page is done
+        const std::vector<uchar> jpeg = encode_master(work.cleaned.master, params.master_jpeg_quality);
+        const fs::path rel = paths.master(rec.number, ".jpg");
+        const std::string_view bytes(reinterpret_cast<const char*>(jpeg.data()), jpeg.size());
+        write_file_atomic(catalog.root() / rel, bytes);
+        rollback.placed_file(catalog.root() / rel);
+        files.push_back({rel.generic_string(), "master", rec.number, sha256_hex(bytes),
+                         static_cast<long long>(jpeg.size())});
+      }
       rec.source = work.input.source;
       rec.width = work.cleaned.master.cols;
       rec.height = work.cleaned.master.rows;
@@ -116,13 +147,18 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   check_cancel(cancel);
   writer.end();  // complete file renamed into place
   rollback.placed_file(pdf_abs);
+  files.insert(files.begin(), FileRecord{result.pdf_path.generic_string(), "pdf", 0, sha256_file(pdf_abs),
+                                         static_cast<long long>(fs::file_size(pdf_abs))});
 
   DocumentRecord doc;
   doc.student_id = id.normalized;
   doc.doc_type = std::string(type->name);
   doc.title = std::string(type->name) + " " + student->name;
   doc.pdf_path = result.pdf_path.generic_string();
+  doc.sequence = sequence;
+  doc.declared_pages = request.declared_pages;
   doc.pages = result.pages;
+  doc.files = files;
   {
     sql::Transaction tx(catalog.db());
     result.document_id = catalog.add_document(doc);

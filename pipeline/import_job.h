@@ -1,13 +1,17 @@
 #pragma once
 // Importing image files as one document of a student: load -> page stages (clean, OCR) ->
-// searchable PDF/A -> catalog and index in one transaction.
+// page masters and searchable PDF/A -> catalog, fixity values, index and audit entry in one
+// transaction.
 //
-// Design notes (failure safety): pages are processed one at a time and the PDF is written to a
-// temporary file; only when every page succeeded is it renamed into place and the catalog
-// transaction (document, pages, index entries) committed. Any error before that leaves the
-// archive exactly as it was (the temporary file and any folder made for it are removed); the
-// input files are never modified.
+// Design notes (failure safety): pages are processed one at a time; each master and finally
+// the PDF are written under temporary names and renamed into place when complete (so no file
+// under a final name is ever partial). Only then is the catalog transaction (document, pages,
+// files with SHA-256, index entries, audit entry) committed. An error before the commit removes
+// what was placed and any folder made for it, leaving the archive as it was; a crash before the
+// commit leaves files the catalog does not know, which `xueji verify` reports and
+// `xueji recover` removes. The input files are never modified.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +28,7 @@ namespace xueji {
 struct PipelineParams {
   LoadParams load;
   StageParams stages;  // cleanup and orientation check
+  int master_jpeg_quality = 92;
   OcrParams ocr;
   PdfParams pdf;
 };
@@ -32,6 +37,7 @@ struct ImportRequest {
   std::string student_id;
   std::string doc_type = "其他";
   std::vector<std::filesystem::path> images;
+  std::optional<int> declared_pages;  // page count written on the paper, if known
 };
 
 struct ImportResult {

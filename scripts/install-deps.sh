@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # libraries
   libopencv-dev libtesseract-dev libleptonica-dev libhpdf-dev libsqlite3-dev
-  libqpdf-dev libsane-dev libopencc-dev qt6-base-dev
+  libqpdf-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # OCR language data
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-eng tesseract-ocr-osd

@@ -148,11 +148,11 @@ TEST_F(CliEndToEnd, ImportTwoStudentsThenSearchAndExtract) {
 
   auto ia = xueji("import -q --student " + a_.id + " --doctype 学籍卡 " + quote(a_pages_[0]));
   ASSERT_EQ(ia.exit_code, 0) << ia.err;
-  EXPECT_EQ(ia.out, a_.id + "/" + a_.id + "-XJK-0001.pdf\n");
+  EXPECT_EQ(ia.out, a_.grade + "/" + a_.class_name + "/" + a_.id + "/" + a_.id + "-XJK-0001.pdf\n");
   auto ib = xueji("import -q --student " + b_.id + " --doctype 毕业生登记表 " + quote(b_pages_[0]) +
                   " " + quote(b_pages_[1]));
   ASSERT_EQ(ib.exit_code, 0) << ib.err;
-  const std::string b_pdf = b_.id + "/" + b_.id + "-BYDJ-0001.pdf";
+  const std::string b_pdf = b_.grade + "/" + b_.class_name + "/" + b_.id + "/" + b_.id + "-BYDJ-0001.pdf";
   EXPECT_EQ(ib.out, b_pdf + "\n");
 
   // A two-character substring of each name finds that student only.

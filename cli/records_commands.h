@@ -1,0 +1,35 @@
+#pragma once
+// Commands over the catalog: students, documents, document types, verification, the audit
+// log and the completeness report. Every listing has a --json form.
+#include <optional>
+#include <string>
+
+#include "models/catalog.h"
+#include "models/student.h"
+
+namespace xueji::cli {
+
+struct StudentEdits {  // fields given on the command line (unset: keep)
+  std::optional<std::string> name, gender, birth_date, grade, class_name, ethnicity, school, status;
+};
+
+int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json);
+int student_show(Catalog& c, const std::string& id, bool json);
+int student_add(Catalog& c, const std::string& id, const StudentEdits& fields);
+int student_edit(Catalog& c, const std::string& id, const StudentEdits& fields);
+
+int document_list(Catalog& c, const std::string& student, bool deleted, bool json);
+int document_show(Catalog& c, long long id, bool json);
+int document_move(Catalog& c, long long id, const std::string& to_student);
+int document_delete(Catalog& c, long long id);
+int document_purge(Catalog& c);
+
+int doctype_list(Catalog& c, bool json);
+int doctype_set(Catalog& c, const std::string& name, const std::string& code, std::optional<bool> required);
+
+int verify(Catalog& c, const std::string& student, bool json);  // exit 3 on findings
+int recover(Catalog& c);
+int log(Catalog& c, const std::string& student, bool json);
+int report_completeness(Catalog& c, const std::string& grade, const std::string& class_name, bool json);
+
+}  // namespace xueji::cli
