@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "models/catalog.h"
 #include "models/error.h"
 #include "models/roster.h"
@@ -101,4 +103,27 @@ TEST(Roster, ImportAddsThenUpdatesWithoutDuplicates) {
   EXPECT_EQ(catalog.students().size(), 2u);
   EXPECT_EQ(catalog.find_student("G11010519491231002X")->class_name, "5班");
   EXPECT_EQ(catalog.find_student("L110105200802291234")->name, "王 𠀋明");
+}
+
+TEST(Roster, EveryRowRejectionReason) {
+  const std::string csv =
+      std::string("学籍号,姓名,性别,出生日期,年级,班级\n") +
+      "G11010519491231002X,,男,1949-12-31,2015级,3班\n"          // 2: empty name
+      "G11010519491231002X,张伟,男,1949-13-01,2015级,3班\n"      // 3: bad date
+      "G11010519491231002X,张伟,男,1950-01-01,2015级,3班\n"      // 4: date differs from the ID
+      "G11010519491231002X,张伟,男,1949年12月31日,2015级,3班\n"  // 5: accepted
+      "G11010519491231002X,张伟,男,1949-12-31,2015级,3班\n"      // 6: twice in the file
+      "G123,张伟,男,,2015级,3班\n"                                // 7: bad number
+      + "G11010519491231002X,张" + std::string(1, '\0') + "伟,男,,2015级,3班\n";  // 8: NUL in the name
+  const RosterParse p = parse_roster(csv);
+  ASSERT_EQ(p.rows.size(), 1u);
+  EXPECT_EQ(p.rows[0].first, 5);
+  std::map<int, std::string> reasons;
+  for (const auto& r : p.rejected) reasons[r.line] = r.reason;
+  EXPECT_NE(reasons[2].find("姓名 is empty"), std::string::npos);
+  EXPECT_NE(reasons[3].find("not a valid date"), std::string::npos);
+  EXPECT_NE(reasons[4].find("does not match"), std::string::npos);
+  EXPECT_NE(reasons[6].find("appears twice"), std::string::npos);
+  EXPECT_NE(reasons[7].find("18 characters"), std::string::npos);
+  EXPECT_NE(reasons[8].find("NUL"), std::string::npos) << reasons[8];
 }

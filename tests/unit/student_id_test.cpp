@@ -32,3 +32,24 @@ TEST(StudentId, RejectsWithReason) {
   EXPECT_FALSE(check_student_id("G1101051949123100").valid);
   EXPECT_FALSE(check_student_id("L11010520080229123A").valid);
 }
+
+TEST(StudentId, EveryRejectionReason) {
+  struct Case {
+    const char* id;
+    const char* reason;
+  } cases[] = {
+      {"", "empty"},
+      {"Q11010519491231002X", "starts with G, J or L"},
+      {"G11010519491231002", "18 characters after the letter, got 17"},
+      {"J1101051949123100AX", "must be digits"},
+      {"G110105194913310023", "not a real date"},           // month 13
+      {"G340524198001010013", "check character is 3"},
+      {"L11010520080101123", "18 digits"},
+      {"L110105200800011234", "not a real date"},           // month 00
+  };
+  for (const Case& c : cases) {
+    const auto r = check_student_id(c.id);
+    EXPECT_FALSE(r.valid) << c.id;
+    EXPECT_NE(r.reason.find(c.reason), std::string::npos) << c.id << ": " << r.reason;
+  }
+}
