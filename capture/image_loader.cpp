@@ -67,19 +67,27 @@ double jpeg_dpi(const std::string& b) {
   return 0;
 }
 
-std::vector<double> tiff_dpi(const std::string& b) {
-  std::vector<double> out;
-  const bool le = b[0] == 'I';
-  auto u16 = [&](size_t i) -> uint32_t {
+// Reads TIFF integers in the file's byte order; 0 past the end.
+struct TiffReader {
+  const std::string& b;
+  bool le = b[0] == 'I';
+  uint32_t u16(size_t i) const {
     if (i + 2 > b.size()) return 0;
     return le ? (uint8_t(b[i]) | (uint8_t(b[i + 1]) << 8)) : be16(b, i);
-  };
-  auto u32 = [&](size_t i) -> uint32_t {
+  }
+  uint32_t u32(size_t i) const {
     if (i + 4 > b.size()) return 0;
     return le ? (uint32_t(uint8_t(b[i])) | (uint32_t(uint8_t(b[i + 1])) << 8) |
                  (uint32_t(uint8_t(b[i + 2])) << 16) | (uint32_t(uint8_t(b[i + 3])) << 24))
               : be32(b, i);
-  };
+  }
+};
+
+std::vector<double> tiff_dpi(const std::string& b) {
+  std::vector<double> out;
+  const TiffReader t{b};
+  auto u16 = [&](size_t i) { return t.u16(i); };
+  auto u32 = [&](size_t i) { return t.u32(i); };
   size_t ifd = u32(4);
   for (int guard = 0; ifd != 0 && ifd + 2 <= b.size() && guard < 10000; ++guard) {
     uint32_t n = u16(ifd);
@@ -119,17 +127,9 @@ std::pair<long long, long long> header_size(const std::string& b, Format f) {
     }
   }
   if (f == Format::Tiff && b.size() >= 8) {
-    const bool le = b[0] == 'I';
-    auto u16 = [&](size_t i) -> uint32_t {
-      if (i + 2 > b.size()) return 0;
-      return le ? (uint8_t(b[i]) | (uint8_t(b[i + 1]) << 8)) : be16(b, i);
-    };
-    auto u32 = [&](size_t i) -> uint32_t {
-      if (i + 4 > b.size()) return 0;
-      return le ? (uint32_t(uint8_t(b[i])) | (uint32_t(uint8_t(b[i + 1])) << 8) |
-                   (uint32_t(uint8_t(b[i + 2])) << 16) | (uint32_t(uint8_t(b[i + 3])) << 24))
-                : be32(b, i);
-    };
+    const TiffReader t{b};
+    auto u16 = [&](size_t i) { return t.u16(i); };
+    auto u32 = [&](size_t i) { return t.u32(i); };
     long long best = 0, bw = 0, bh = 0;
     size_t ifd = u32(4);
     for (int guard = 0; ifd != 0 && ifd + 2 <= b.size() && guard < 10000; ++guard) {

@@ -41,6 +41,20 @@ void remove_all_names(const fs::path& root, const std::vector<std::pair<std::str
   }
 }
 
+// Runs the catalog transaction; if it fails, the new names made for it are removed again.
+template <class Fn>
+void commit_or_unlink(Catalog& catalog, const std::vector<fs::path>& created, Fn&& change) {
+  try {
+    sql::Transaction tx(catalog.db());
+    change();
+    tx.commit();
+  } catch (...) {
+    std::error_code ec;
+    for (const fs::path& p : created) fs::remove(p, ec);
+    throw;
+  }
+}
+
 void check_live(const std::optional<DocumentRecord>& doc, long long id) {
   if (!doc) throw Error(ErrorCode::NotFound, "no document " + std::to_string(id));
   if (!doc->deleted_at.empty()) throw Error(ErrorCode::InvalidArgument, "document " + std::to_string(id) + " is in the trash");
@@ -65,8 +79,7 @@ DocumentRecord move_document(Catalog& catalog, long long id, const std::string& 
     moves.emplace_back(f.path, to.generic_string());
   }
   const std::vector<fs::path> created = link_all(catalog.root(), moves);
-  try {
-    sql::Transaction tx(catalog.db());
+  commit_or_unlink(catalog, created, [&] {
     catalog.relocate_document(id, student->id, seq, paths.pdf.generic_string(), moves);
     PageIndex index(catalog.db());
     sql::Stmt pages(catalog.db(), "SELECT id, text FROM pages WHERE document_id=?");
@@ -79,12 +92,7 @@ DocumentRecord move_document(Catalog& catalog, long long id, const std::string& 
     catalog.audit("move", "document " + std::to_string(id), doc->student_id,
                   "to " + student->id + " (" + doc->pdf_path + " -> " + paths.pdf.generic_string() + ")");
     catalog.audit("move", "document " + std::to_string(id), student->id, "from " + doc->student_id);
-    tx.commit();
-  } catch (...) {
-    std::error_code ec;
-    for (const fs::path& p : created) fs::remove(p, ec);
-    throw;
-  }
+  });
   remove_all_names(catalog.root(), moves);
   return *catalog.document(id);
 }
@@ -95,20 +103,14 @@ void delete_document(Catalog& catalog, long long id) {
   std::vector<std::pair<std::string, std::string>> moves;
   for (const FileRecord& f : doc->files) moves.emplace_back(f.path, trash_path(id, f.path).generic_string());
   const std::vector<fs::path> created = link_all(catalog.root(), moves);
-  try {
-    sql::Transaction tx(catalog.db());
+  commit_or_unlink(catalog, created, [&] {
     catalog.mark_deleted(id, moves);
     PageIndex index(catalog.db());
     sql::Stmt pages(catalog.db(), "SELECT id FROM pages WHERE document_id=?");
     pages.bind(1, static_cast<int64_t>(id));
     while (pages.step()) index.remove_page(pages.integer(0));
     catalog.audit("delete", "document " + std::to_string(id), doc->student_id, doc->doc_type + " " + doc->pdf_path + " -> trash");
-    tx.commit();
-  } catch (...) {
-    std::error_code ec;
-    for (const fs::path& p : created) fs::remove(p, ec);
-    throw;
-  }
+  });
   remove_all_names(catalog.root(), moves);
 }
 
