@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <set>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -11,7 +12,9 @@
 #include "archive/atomic_file.h"
 #include "archive/glyphless_font.h"
 #include "archive/text_layer.h"
+#include "models/catalog.h"
 #include "models/error.h"
+#include "models/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -39,7 +42,8 @@ struct PdfWriter::Impl {
   HpdfError error;
   HPDF_Doc doc = nullptr;
   HPDF_Font font = nullptr;
-  fs::path output, temp, font_file;
+  fs::path output, temp, raw, font_file;
+  std::set<char32_t> used;  // characters of the text layer, for the ToUnicode map
   int pages = 0;
 
   ~Impl() {
@@ -47,6 +51,7 @@ struct PdfWriter::Impl {
     std::error_code ec;
     if (!font_file.empty()) fs::remove(font_file, ec);
     if (!temp.empty()) fs::remove(temp, ec);
+    if (!raw.empty()) fs::remove(raw, ec);
   }
 
   void check(const char* what) {
@@ -69,14 +74,12 @@ void PdfWriter::begin(const fs::path& output) {
   Impl& m = *impl_;
   m.output = output;
   m.temp = temp_path_for(output);
+  m.raw = temp_path_for(output);
   m.doc = HPDF_New(on_error, &m.error);
   if (!m.doc) throw Error(ErrorCode::Pdf, "PDF writer: cannot create document");
   HPDF_SetCompressionMode(m.doc, HPDF_COMP_ALL);
   HPDF_PDFA_SetPDFAConformance(m.doc, HPDF_PDFA_1B);
-  HPDF_SetInfoAttr(m.doc, HPDF_INFO_PRODUCER, "Xueji");
-  HPDF_SetInfoAttr(m.doc, HPDF_INFO_CREATOR, "Xueji");
-  if (!params_.title.empty()) HPDF_SetInfoAttr(m.doc, HPDF_INFO_TITLE, params_.title.c_str());
-  if (!params_.subject.empty()) HPDF_SetInfoAttr(m.doc, HPDF_INFO_SUBJECT, params_.subject.c_str());
+  HPDF_SetInfoAttr(m.doc, HPDF_INFO_PRODUCER, "Xueji");  // replaced by the post-pass
   m.check("document set-up");
 
   if (!params_.icc_profile.empty() && fs::exists(params_.icc_profile)) {
@@ -134,6 +137,7 @@ void PdfWriter::add_page(const cv::Mat& master, double dpi, const OcrPage& ocr) 
       HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(r.h_scale), 0, 0, 1,
                               static_cast<HPDF_REAL>(r.x), static_cast<HPDF_REAL>(r.baseline));
       HPDF_Page_ShowText(page, r.text.c_str());
+      for (char32_t c : utf8_to_u32(r.text)) m.used.insert(c);
     }
     HPDF_Page_EndText(page);
     m.check("writing the text layer");
@@ -145,12 +149,12 @@ void PdfWriter::end() {
   if (!impl_ || !impl_->doc) throw Error(ErrorCode::Pdf, "PDF writer: end before begin");
   Impl& m = *impl_;
   if (m.pages == 0) throw Error(ErrorCode::Pdf, "PDF writer: a document needs at least one page");
-  HPDF_SaveToFile(m.doc, m.temp.c_str());
-  if (m.error.code != HPDF_OK) {
-    std::error_code ec;
-    fs::remove(m.temp, ec);
-    m.check("saving");
-  }
+  HPDF_SaveToFile(m.doc, m.raw.c_str());
+  m.check("saving");
+  PdfMetadata meta = params_.meta;
+  meta.page_count = m.pages;
+  if (meta.capture_date.empty()) meta.capture_date = utc_now_iso();
+  finish_pdfa(m.raw, m.temp, meta, m.used, params_.level);
   commit_file(m.temp, m.output);
   m.temp.clear();
   impl_.reset();

@@ -1,21 +1,24 @@
 #pragma once
 // Searchable PDF/A writer: each page is the master image with an invisible text layer.
 // Life cycle as Tesseract's renderers: begin(), add_page() for each page in order, end().
-// The file is written to a temporary name and renamed into place only when complete.
+// libharu writes the pages; a qpdf post-pass (pdfa_finisher.h) makes the text layer's
+// ToUnicode exact and writes the PDF/A metadata. The file is written to a temporary name and
+// renamed into place only when complete.
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include <opencv2/core.hpp>
 
+#include "archive/pdfa_finisher.h"
 #include "models/ocr_page.h"
 
 namespace xueji {
 
 struct PdfParams {
   int jpeg_quality = 85;   // gray and colour masters
-  std::string title;       // ASCII-safe title for the Info dictionary
-  std::string subject;
+  PdfaLevel level = PdfaLevel::A2b;
+  PdfMetadata meta;        // title, student fields (UTF-8): Info and XMP
   std::string icc_profile = "/usr/share/color/icc/sRGB.icc";  // Debian icc-profiles-free
 };
 

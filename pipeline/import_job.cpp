@@ -98,8 +98,12 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   provider();  // fail early (missing language data) before any page work
   const std::vector<PageStage> stages = default_page_stages(params.stages, provider, cancel);
   PdfParams pdf_params = params.pdf;
-  if (pdf_params.title.empty())
-    pdf_params.title = id.normalized + " " + type->code + "-" + std::to_string(sequence);
+  if (pdf_params.meta.title.empty())
+    pdf_params.meta.title = type->name + " " + student->name + " " + id.normalized;
+  pdf_params.meta.student_id = id.normalized;
+  pdf_params.meta.student_name = student->name;
+  pdf_params.meta.class_name = student->grade + " " + student->class_name;
+  pdf_params.meta.doc_type = type->name;
   PdfWriter writer(pdf_params);
   writer.begin(pdf_abs);
 

@@ -45,7 +45,12 @@ TEST(PdfWriter, TextLayerExtractsExactlyWithPoppler) {
   ocr.lines.push_back(line(300, {{"学籍卡", 3}}));
   ocr.lines.push_back(line(420, {{"姓名", 2}, {"张伟", 2}, {"出生日期", 4}, {"2008-01-01", 5}}));
   ocr.lines.push_back(line(540, {{"学籍号", 3}, {"G11010519491231002X", 10}}));
-  PdfWriter writer;
+  PdfParams params;
+  params.meta.title = "学籍卡 <张伟> & \"𠀋\" 'x'";
+  params.meta.student_id = "G11010519491231002X";
+  params.meta.student_name = "张𠀋";
+  params.meta.doc_type = "学籍卡";
+  PdfWriter writer(params);
   const auto out = dir / "out.pdf";
   writer.begin(out);
   writer.add_page(page, 300, ocr);
@@ -55,6 +60,7 @@ TEST(PdfWriter, TextLayerExtractsExactlyWithPoppler) {
 
   auto text = run("pdftotext -f 1 -l 1 " + quote(out.string()) + " -");
   ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.err, "") << "poppler complained about the text layer";
   EXPECT_NE(text.out.find("学籍卡"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("姓名张伟出生日期"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("G11010519491231002X"), std::string::npos) << text.out;
@@ -63,11 +69,21 @@ TEST(PdfWriter, TextLayerExtractsExactlyWithPoppler) {
   EXPECT_NE(info.out.find("Pages:           2\n"), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("595.2 x 841.92 pts"), std::string::npos) << info.out;  // A4 at 300 dpi
 
+  // PDF/A metadata: Info and XMP agree, Chinese and characters outside the BMP survive, XML
+  // special characters are escaped.
+  EXPECT_NE(info.out.find("Title:           学籍卡 <张伟> & \"𠀋\" 'x'"), std::string::npos) << info.out;
+  auto meta = run("pdfinfo -meta " + quote(out.string()));
+  EXPECT_NE(meta.out.find("<pdfaid:part>2</pdfaid:part>"), std::string::npos) << meta.out;
+  EXPECT_NE(meta.out.find("学籍卡 &lt;张伟&gt; &amp; &quot;𠀋&quot; &apos;x&apos;"), std::string::npos) << meta.out;
+  EXPECT_NE(meta.out.find("<xueji:StudentName>张𠀋</xueji:StudentName>"), std::string::npos) << meta.out;
+  EXPECT_NE(meta.out.find("<xueji:PageCount>2</xueji:PageCount>"), std::string::npos) << meta.out;
+
   auto check = run("qpdf --check " + quote(out.string()));
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   auto fonts = run("pdffonts " + quote(out.string()));
   EXPECT_NE(fonts.out.find("CID TrueType"), std::string::npos) << fonts.out;
-  EXPECT_NE(fonts.out.find("yes yes yes"), std::string::npos) << fonts.out;
+  // Embedded whole (not a subset: no /CIDSet needed for PDF/A-1b), with a ToUnicode map.
+  EXPECT_NE(fonts.out.find("Identity-H       yes no  yes"), std::string::npos) << fonts.out;
   // No temporary files left beside the output.
   int files = 0;
   for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
