@@ -14,7 +14,9 @@
 #include "models/roster.h"
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
+#include "models/student_id.h"
 #include "pipeline/import_job.h"
+#include "pipeline/pdf_job.h"
 
 namespace fs = std::filesystem;
 using namespace xueji;
@@ -101,6 +103,30 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
   return 0;
 }
 
+int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
+            const std::string& level, const std::string& title, const std::string& student) {
+  PdfJobParams params;
+  params.pdf.level = level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b;
+  params.pdf.meta.title = title.empty() ? fs::path(out).stem().string() : title;
+  if (!student.empty()) {
+    const StudentIdCheck id = check_student_id(student);
+    if (!id.valid) throw Error(ErrorCode::InvalidArgument, "invalid student number '" + student + "': " + id.reason);
+    params.pdf.meta.student_id = id.normalized;
+    const char* env = std::getenv("XUEJI_ARCHIVE");
+    if (!archive.empty() || (env && *env)) {
+      Catalog catalog(archive_dir(archive));
+      if (const auto s = catalog.find_student(id.normalized)) {
+        params.pdf.meta.student_name = s->name;
+        params.pdf.meta.class_name = s->grade + " " + s->class_name;
+      }
+    }
+  }
+  std::vector<fs::path> files(images.begin(), images.end());
+  const int pages = make_pdf(files, out, params);
+  std::cout << out << " (" << pages << " pages, PDF/A-" << level << ")\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,6 +179,15 @@ int main(int argc, char** argv) {
   clean->add_option("IMAGE", clean_image, "page image")->required();
   clean->add_option("-o,--output", clean_master, "master image file (.png, .tif, .jpg)")->required();
   clean->add_option("--ocr-image", clean_ocr, "also write the OCR image here");
+
+  std::vector<std::string> pdf_images;
+  std::string pdf_out, pdf_level = "2b", pdf_title, pdf_student;
+  auto* pdf = app.add_subcommand("pdf", "make a standalone searchable PDF/A from images (cleanup and OCR as in import)");
+  pdf->add_option("IMAGE", pdf_images, "page images, in page order")->required();
+  pdf->add_option("-o,--output", pdf_out, "PDF file to write")->required();
+  pdf->add_option("--pdfa", pdf_level, "conformance level: 1b or 2b")->check(CLI::IsMember({"1b", "2b"}));
+  pdf->add_option("--title", pdf_title, "document title");
+  pdf->add_option("--student", pdf_student, "学籍号 (name and class are taken from the archive when one is given)");
 
   // Students.
   std::string grade, class_name, id;
@@ -218,7 +253,7 @@ int main(int argc, char** argv) {
 
   for (auto* sub : {search, analyze, stu_list, stu_show, doc_list, doc_show, dt_list, ver, lg, rep_comp})
     sub->add_flag("--json", json, "JSON output");
-  for (auto* sub : {roster_import, imp, search, stu_list, stu_show, stu_add, stu_edit, doc_list, doc_show, doc_move,
+  for (auto* sub : {roster_import, imp, search, pdf, stu_list, stu_show, stu_add, stu_edit, doc_list, doc_show, doc_move,
                     doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp})
     archive_opt(sub);
 
@@ -230,6 +265,7 @@ int main(int argc, char** argv) {
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
+    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }
     if (*stu_add) { Catalog c = open(); return cli::student_add(c, id, edits); }

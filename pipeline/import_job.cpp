@@ -107,47 +107,36 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   PdfWriter writer(pdf_params);
   writer.begin(pdf_abs);
 
-  const int total_files = static_cast<int>(request.images.size());
-  int file_index = 0;
-  for (const fs::path& file : request.images) {
-    check_cancel(cancel);
-    std::vector<LoadedImage> frames = load_image_file(file, params.load);
-    if (progress) progress({"load", ++file_index, total_files});
-    for (LoadedImage& frame : frames) {
-      PageWork work;
-      work.input = std::move(frame);
-      run_stages(stages, work, cancel);
-      writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
-      PageRecord rec;
-      rec.number = static_cast<int>(result.pages.size()) + 1;
-      {  // the master, written (atomically) as soon as the page is done
-        const std::vector<uchar> jpeg = encode_master(work.cleaned.master, params.master_jpeg_quality);
-        const fs::path rel = paths.master(rec.number, ".jpg");
-        const std::string_view bytes(reinterpret_cast<const char*>(jpeg.data()), jpeg.size());
-        write_file_atomic(catalog.root() / rel, bytes);
-        rollback.placed_file(catalog.root() / rel);
-        files.push_back({rel.generic_string(), "master", rec.number, sha256_hex(bytes),
-                         static_cast<long long>(jpeg.size())});
-      }
-      rec.source = work.input.source;
-      rec.width = work.cleaned.master.cols;
-      rec.height = work.cleaned.master.rows;
-      rec.dpi = work.input.dpi;
-      rec.skew_deg = work.cleaned.skew_corrected ? work.cleaned.analysis.skew.angle_deg : 0;
-      const PageAnalysis& an = work.cleaned.analysis;
-      rec.orientation = an.orientation.orientation;
-      rec.blank = an.boxes.blank;
-      rec.color_mode = to_string(an.color.mode);
-      rec.seal = an.color.seal;
-      const cv::Rect& cb = an.boxes.content;
-      rec.content_box = {cb.x, cb.y, cb.width, cb.height};
-      rec.analysis_confidence = an.confidence;
-      rec.ocr_confidence = work.ocr.mean_confidence();
-      rec.text = work.ocr.text();
-      result.pages.push_back(std::move(rec));
-      if (progress) progress({"page", static_cast<int>(result.pages.size()), 0});
+  process_images(request.images, params.load, stages, cancel, [&](PageWork& work) {
+    writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
+    PageRecord rec;
+    rec.number = static_cast<int>(result.pages.size()) + 1;
+    {  // the master, written (atomically) as soon as the page is done
+      const std::vector<uchar> jpeg = encode_master(work.cleaned.master, params.master_jpeg_quality);
+      const fs::path rel = paths.master(rec.number, ".jpg");
+      const std::string_view bytes(reinterpret_cast<const char*>(jpeg.data()), jpeg.size());
+      write_file_atomic(catalog.root() / rel, bytes);
+      rollback.placed_file(catalog.root() / rel);
+      files.push_back({rel.generic_string(), "master", rec.number, sha256_hex(bytes),
+                       static_cast<long long>(jpeg.size())});
     }
-  }
+    rec.source = work.input.source;
+    rec.width = work.cleaned.master.cols;
+    rec.height = work.cleaned.master.rows;
+    rec.dpi = work.input.dpi;
+    rec.skew_deg = work.cleaned.skew_corrected ? work.cleaned.analysis.skew.angle_deg : 0;
+    const PageAnalysis& an = work.cleaned.analysis;
+    rec.orientation = an.orientation.orientation;
+    rec.blank = an.boxes.blank;
+    rec.color_mode = to_string(an.color.mode);
+    rec.seal = an.color.seal;
+    const cv::Rect& cb = an.boxes.content;
+    rec.content_box = {cb.x, cb.y, cb.width, cb.height};
+    rec.analysis_confidence = an.confidence;
+    rec.ocr_confidence = work.ocr.mean_confidence();
+    rec.text = work.ocr.text();
+    result.pages.push_back(std::move(rec));
+  }, progress);
   check_cancel(cancel);
   writer.end();  // complete file renamed into place
   rollback.placed_file(pdf_abs);

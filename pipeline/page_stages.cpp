@@ -51,6 +51,24 @@ std::vector<PageStage> default_page_stages(const StageParams& params, const Engi
   return stages;
 }
 
+void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
+                    const std::vector<PageStage>& stages, const CancelToken* cancel,
+                    const std::function<void(PageWork&)>& sink, const ProgressFn& progress) {
+  int file_index = 0, pages = 0;
+  for (const std::filesystem::path& file : images) {
+    if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");
+    std::vector<LoadedImage> frames = load_image_file(file, load);
+    if (progress) progress({"load", ++file_index, static_cast<int>(images.size())});
+    for (LoadedImage& frame : frames) {
+      PageWork work;
+      work.input = std::move(frame);
+      run_stages(stages, work, cancel);
+      sink(work);
+      if (progress) progress({"page", ++pages, 0});
+    }
+  }
+}
+
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel) {
   for (const PageStage& stage : stages) {
     if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");

@@ -1,6 +1,7 @@
 #pragma once
 // The per-page processing stages. The pipeline runs a list of stages over each page; no stage
 // calls the next one, so a stage can be added, replaced or skipped by editing the list.
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -46,5 +47,11 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 
 // Runs the stages in order, timing each.
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel);
+
+// Loads every image (all frames of multi-page files), runs the stages on each page in order
+// and hands the finished page to `sink`; one page in memory at a time.
+void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
+                    const std::vector<PageStage>& stages, const CancelToken* cancel,
+                    const std::function<void(PageWork&)>& sink, const ProgressFn& progress = {});
 
 }  // namespace xueji

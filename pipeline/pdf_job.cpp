@@ -1,0 +1,27 @@
+#include "pipeline/pdf_job.h"
+
+#include <memory>
+
+#include "models/error.h"
+
+namespace xueji {
+
+int make_pdf(const std::vector<std::filesystem::path>& images, const std::filesystem::path& output,
+             const PdfJobParams& params, const ProgressFn& progress, const CancelToken* cancel) {
+  if (images.empty()) throw Error(ErrorCode::InvalidArgument, "no image files given");
+  std::unique_ptr<OcrEngine> engine;
+  const EngineProvider provider = [&]() -> OcrEngine& {
+    if (!engine) engine = std::make_unique<OcrEngine>(params.ocr);
+    return *engine;
+  };
+  provider();
+  PdfWriter writer(params.pdf);
+  writer.begin(output);
+  process_images(images, params.load, default_page_stages(params.stages, provider, cancel), cancel,
+                 [&](PageWork& w) { writer.add_page(w.cleaned.master, w.input.dpi, w.ocr); }, progress);
+  const int pages = writer.pages();
+  writer.end();
+  return pages;
+}
+
+}  // namespace xueji
