@@ -1,6 +1,7 @@
 #include "capture/cleanup.h"
 
 #include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -33,18 +34,43 @@ cv::Rect rotate_rect_to_upright(const cv::Rect& r, int orientation, const cv::Si
 
 }  // namespace
 
+namespace {
+
+cv::Matx33d to3(const cv::Matx23d& m) {
+  return {m(0, 0), m(0, 1), m(0, 2), m(1, 0), m(1, 1), m(1, 2), 0, 0, 1};
+}
+
+// The quarter turn done by cv::rotate with `code` on an image of size `s`, as an affine map.
+cv::Matx33d quarter_turn(int code, const cv::Size& s) {
+  const double w = s.width - 1, h = s.height - 1;
+  switch (code) {
+    case cv::ROTATE_90_COUNTERCLOCKWISE: return {0, 1, 0, -1, 0, w, 0, 0, 1};
+    case cv::ROTATE_180: return {-1, 0, w, 0, -1, h, 0, 0, 1};
+    case cv::ROTATE_90_CLOCKWISE: return {0, -1, h, 1, 0, 0, 0, 0, 1};
+  }
+  return cv::Matx33d::eye();
+}
+
+}  // namespace
+
 cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
-                    const CleanupParams& params, bool* skew_corrected) {
+                    const CleanupParams& params, bool* skew_corrected, cv::Matx23d* input_to_master) {
   const double px_per_mm = dpi / 25.4;
+  cv::Matx33d map = cv::Matx33d::eye();  // input pixels -> master pixels, built step by step
+  auto report = [&] {
+    if (input_to_master) *input_to_master = cv::Matx23d(map(0, 0), map(0, 1), map(0, 2), map(1, 0), map(1, 1), map(1, 2));
+  };
   // 1. Crop to the paper, keeping a margin of what lies outside it.
   const cv::Rect paper = expand(a.boxes.paper, static_cast<int>(params.margin_mm * px_per_mm), input.size());
   cv::Mat m = input(paper);
+  map = cv::Matx33d(1, 0, -paper.x, 0, 1, -paper.y, 0, 0, 1);
   cv::Rect content = a.boxes.content.area() ? (a.boxes.content - paper.tl()) & cv::Rect(0, 0, m.cols, m.rows)
                                             : cv::Rect();
   // 2. Upright (exact quarter turns).
   const int code = rotate_code_to_upright(a.orientation.orientation);
   if (code >= 0) {
     content = rotate_rect_to_upright(content, a.orientation.orientation, m.size());
+    map = quarter_turn(code, m.size()) * map;
     cv::Mat r;
     cv::rotate(m, r, code);
     m = r;
@@ -53,7 +79,10 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
   const bool rotate = !a.boxes.blank && a.skew.confidence >= params.analyze.deskew.min_confidence &&
                       std::abs(a.skew.angle_deg) >= 0.02;
   if (skew_corrected) *skew_corrected = rotate;
-  if (!rotate) return code >= 0 ? m : m.clone();
+  if (!rotate) {
+    report();
+    return code >= 0 ? m : m.clone();
+  }
   const cv::Scalar& paper_color = a.paper_color;
   const cv::Point2f centre(m.cols / 2.0f, m.rows / 2.0f);
   cv::Mat rot = cv::getRotationMatrix2D(centre, -a.skew.angle_deg, 1.0);
@@ -69,6 +98,8 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
   }
   rot.at<double>(0, 2) -= target.x;
   rot.at<double>(1, 2) -= target.y;
+  map = to3(cv::Matx23d(rot)) * map;
+  report();
   cv::Mat out;
   cv::warpAffine(m, out, rot, target.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, paper_color);
   return out;
@@ -82,7 +113,7 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
                             const CleanupParams& params) {
   CleanedPage out;
   out.analysis = std::move(analysis);
-  out.master = make_master(input, dpi, out.analysis, params, &out.skew_corrected);
+  out.master = make_master(input, dpi, out.analysis, params, &out.skew_corrected, &out.input_to_master);
   out.stored_mode = out.analysis.color.mode == ColorMode::Color ? ColorMode::Color : ColorMode::Gray;
   if (out.master.channels() == 3 && out.stored_mode != ColorMode::Color) {
     cv::Mat gray;
@@ -93,6 +124,22 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
   cv::Mat ocr_source = out.master;
   if (out.master.channels() == 3 && out.analysis.color.seal) cv::extractChannel(out.master, ocr_source, 2);
   out.ocr_image = make_ocr_image(ocr_source, dpi, params.ocr_image);
+  // The margin kept around the paper (scanner background) carries no text: blank it in the
+  // OCR image, where Tesseract would read the dark strip as 丨, 和 or |.
+  const cv::Rect& p = out.analysis.boxes.paper;
+  if (p.area() > 0) {
+    std::vector<cv::Point2f> corners = {p.tl(), {float(p.br().x), float(p.y)}, p.br(), {float(p.x), float(p.br().y)}};
+    cv::transform(corners, corners, cv::Mat(out.input_to_master));
+    // The outside is four quadrilaterals between the image edges and the paper's edges.
+    const int W = out.ocr_image.cols, H = out.ocr_image.rows;
+    const cv::Point img[4] = {{0, 0}, {W, 0}, {W, H}, {0, H}};
+    std::vector<std::vector<cv::Point>> outside;
+    for (int i = 0; i < 4; ++i) {
+      const int j = (i + 1) % 4;
+      outside.push_back({img[i], img[j], cv::Point(corners[static_cast<size_t>(j)]), cv::Point(corners[static_cast<size_t>(i)])});
+    }
+    cv::fillPoly(out.ocr_image, outside, cv::Scalar(255));
+  }
   return out;
 }
 

@@ -26,6 +26,7 @@ struct CleanedPage {
   cv::Mat ocr_image;  // 8-bit gray, same geometry as the master
   PageAnalysis analysis;
   bool skew_corrected = false;
+  cv::Matx23d input_to_master = cv::Matx23d(1, 0, 0, 0, 1, 0);  // maps input pixels to master pixels
   ColorMode stored_mode = ColorMode::Gray;  // how the master is stored
 };
 
@@ -37,6 +38,7 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
 
 // The master alone from an existing analysis (used by clean_page).
 cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& analysis,
-                    const CleanupParams& params, bool* skew_corrected = nullptr);
+                    const CleanupParams& params, bool* skew_corrected = nullptr,
+                    cv::Matx23d* input_to_master = nullptr);
 
 }  // namespace xueji

@@ -180,6 +180,13 @@ int main(int argc, char** argv) {
   clean->add_option("-o,--output", clean_master, "master image file (.png, .tif, .jpg)")->required();
   clean->add_option("--ocr-image", clean_ocr, "also write the OCR image here");
 
+  std::vector<std::string> ocr_images;
+  std::string ocr_out, ocr_format = "text";
+  auto* ocr = app.add_subcommand("ocr", "recognize pages: <stem>.txt and <stem>.json per page (cleanup as in import)");
+  ocr->add_option("IMAGE", ocr_images, "page images")->required();
+  ocr->add_option("--out", ocr_out, "output folder")->required();
+  ocr->add_option("--format", ocr_format, "also write hOCR or ALTO XML")->check(CLI::IsMember({"text", "hocr", "alto"}));
+
   std::vector<std::string> pdf_images;
   std::string pdf_out, pdf_level = "2b", pdf_title, pdf_student;
   auto* pdf = app.add_subcommand("pdf", "make a standalone searchable PDF/A from images (cleanup and OCR as in import)");
@@ -265,6 +272,7 @@ int main(int argc, char** argv) {
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
+    if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format);
     if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }

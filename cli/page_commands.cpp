@@ -1,14 +1,18 @@
 #include "cli/page_commands.h"
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "models/error.h"
 #include "ocr/ocr_engine.h"
+#include "ocr/ocr_export.h"
 #include "pipeline/page_stages.h"
 
 namespace fs = std::filesystem;
@@ -95,6 +99,46 @@ int cmd_clean(const std::string& image, const std::string& master, const std::st
         throw Error(ErrorCode::Io, "cannot write " + name(ocr_image));
       std::cout << name(ocr_image) << "\n";
     }
+  });
+  return 0;
+}
+
+int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, const std::string& format) {
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot create " + out_dir + ": " + ec.message());
+  std::unique_ptr<OcrEngine> engine;
+  const EngineProvider provider = [&]() -> OcrEngine& {
+    if (!engine) engine = std::make_unique<OcrEngine>();
+    return *engine;
+  };
+  provider();  // a missing language file is reported before any work
+  std::vector<fs::path> files(images.begin(), images.end());
+  std::map<std::string, int> frames;
+  process_images(files, {}, default_page_stages(StageParams{}, provider, nullptr), nullptr, [&](PageWork& w) {
+    std::string stem = fs::path(w.input.source.substr(0, w.input.source.find('#'))).stem().string();
+    if (++frames[stem] > 1) stem += "-" + std::to_string(frames[stem]);
+    // Boxes back in the input image's pixels (the OCR ran on the upright, deskewed master).
+    const cv::Matx23d back = [&] {
+      cv::Mat inv;
+      cv::invertAffineTransform(cv::Mat(w.cleaned.input_to_master), inv);
+      return cv::Matx23d(inv);
+    }();
+    const OcrPage page = transform_boxes(w.ocr, back, w.input.image.cols, w.input.image.rows);
+    const fs::path base = fs::path(out_dir) / stem;
+    auto write = [](const fs::path& p, const std::string& data) {
+      std::ofstream out(p, std::ios::binary);
+      out << data;
+      if (!out) throw Error(ErrorCode::Io, "cannot write " + p.string());
+    };
+    write(base.string() + ".txt", page.text() + "\n");
+    nlohmann::json j = to_json(page);
+    j["file"] = w.input.source;
+    write(base.string() + ".json", j.dump(1) + "\n");
+    if (format == "hocr") write(base.string() + ".hocr", to_hocr(page, w.input.source));
+    if (format == "alto") write(base.string() + ".alto.xml", to_alto(page, w.input.source));
+    std::cout << base.string() << ".txt  (" << page.lines.size() << " lines, confidence "
+              << static_cast<int>(page.mean_confidence()) << ")\n";
   });
   return 0;
 }

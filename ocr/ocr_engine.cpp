@@ -8,6 +8,10 @@
 
 #include "models/error.h"
 #include "models/utf8.h"
+#include "ocr/text_normalize.h"
+
+#include <algorithm>
+#include <filesystem>
 
 namespace xueji {
 namespace {
@@ -22,8 +26,32 @@ Box to_box(int l, int t, int r, int b) { return Box{l, t, r - l, b - t}; }
 
 }  // namespace
 
+// Where Tesseract will look for language data, as it resolves it itself.
+std::filesystem::path tessdata_dir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  if (const char* env = std::getenv("TESSDATA_PREFIX"); env && *env) return env;
+  return "/usr/share/tesseract-ocr/5/tessdata";
+}
+
 OcrEngine::OcrEngine(const OcrParams& params)
     : params_(params), api_(std::make_unique<tesseract::TessBaseAPI>()) {
+  // A missing language file gets a message naming the file and the Debian package.
+  const std::filesystem::path dir = tessdata_dir(params_.tessdata_dir);
+  std::string langs = params_.languages;
+  for (size_t start = 0; start <= langs.size();) {
+    size_t end = langs.find('+', start);
+    if (end == std::string::npos) end = langs.size();
+    const std::string lang = langs.substr(start, end - start);
+    const std::filesystem::path file = dir / (lang + ".traineddata");
+    std::error_code ec;
+    if (!lang.empty() && !std::filesystem::exists(file, ec)) {
+      std::string package = "tesseract-ocr-" + lang;
+      std::replace(package.begin(), package.end(), '_', '-');
+      throw Error(ErrorCode::Ocr, "missing OCR language data " + file.string() + " (install the Debian package " +
+                                      package + ")");
+    }
+    start = end + 1;
+  }
   const char* datapath = params_.tessdata_dir.empty() ? nullptr : params_.tessdata_dir.c_str();
   if (api_->Init(datapath, params_.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
     throw Error(ErrorCode::Ocr, "cannot start Tesseract with language data '" +
@@ -84,7 +112,7 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
         if (c != ' ' && c != '\n' && c != '\t') clean.push_back(c);
       if (clean.empty()) continue;
       OcrWord w;
-      w.text = std::move(clean);
+      w.text = std::move(clean);  // punctuation is normalized per line below
       int l, t, r, b;
       if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = to_box(l, t, r, b);
       w.confidence = it->Confidence(tesseract::RIL_WORD);
@@ -92,6 +120,7 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
     } while (it->Next(tesseract::RIL_WORD));
   }
   std::erase_if(page.lines, [](const OcrLine& l) { return l.words.empty(); });
+  for (OcrLine& l : page.lines) normalize_punctuation(l);
   api_->Clear();
   return page;
 }

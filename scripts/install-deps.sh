@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git python3
   # libraries
   libopencv-dev libtesseract-dev libleptonica-dev libhpdf-dev libsqlite3-dev
   libqpdf-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3

@@ -1,0 +1,12 @@
+#pragma once
+// Normalization of recognized text: Tesseract prints ASCII punctuation (: , ; ( ) ! ?) where
+// Chinese text has the full-width forms (：，；（）！？); next to a CJK character the full-width
+// form is restored, between Latin letters or digits the ASCII form is kept. Spaces between CJK
+// characters are never written (see OcrLine::text).
+#include "models/ocr_page.h"
+
+namespace xueji {
+
+void normalize_punctuation(OcrLine& line);
+
+}  // namespace xueji
