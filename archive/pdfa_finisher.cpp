@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "models/error.h"
+#include "models/xml_escape.h"
 
 namespace xueji {
 namespace {
@@ -104,22 +105,6 @@ std::string xmp_packet(const PdfMetadata& m, PdfaLevel level) {
 }
 
 }  // namespace
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out.push_back(c);  // XML 1.0 chars
-    }
-  }
-  return out;
-}
 
 void finish_pdfa(const std::filesystem::path& in, const std::filesystem::path& out, const PdfMetadata& meta,
                  const std::set<char32_t>& used, PdfaLevel level) {

@@ -31,7 +31,4 @@ struct PdfMetadata {
 void finish_pdfa(const std::filesystem::path& in, const std::filesystem::path& out, const PdfMetadata& meta,
                  const std::set<char32_t>& used_chars, PdfaLevel level);
 
-// XML text escaping (& < > " ').
-std::string xml_escape(const std::string& s);
-
 }  // namespace xueji

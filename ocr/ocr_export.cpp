@@ -4,22 +4,10 @@
 #include <cmath>
 #include <sstream>
 
+#include "models/xml_escape.h"
+
 namespace xueji {
 namespace {
-
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 nlohmann::json box_json(const Box& b) { return {b.x, b.y, b.w, b.h}; }
 
@@ -63,14 +51,14 @@ std::string to_hocr(const OcrPage& page, const std::string& image_name) {
     << "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"/>\n"
     << "<meta name=\"ocr-system\" content=\"Xueji (Tesseract 5)\"/>\n"
     << "<meta name=\"ocr-capabilities\" content=\"ocr_page ocr_line ocrx_word\"/>\n<title></title>\n</head>\n<body>\n"
-    << " <div class=\"ocr_page\" id=\"page_1\" title=\"image &quot;" << esc(image_name) << "&quot;; bbox 0 0 "
+    << " <div class=\"ocr_page\" id=\"page_1\" title=\"image &quot;" << xml_escape(image_name) << "&quot;; bbox 0 0 "
     << page.width << " " << page.height << "; ppageno 0\">\n";
   int line_no = 0, word_no = 0;
   for (const OcrLine& l : page.lines) {
     o << "  <span class=\"ocr_line\" id=\"line_" << ++line_no << "\" title=\"" << bbox(l.box) << "\">";
     for (const OcrWord& w : l.words)
       o << "<span class=\"ocrx_word\" id=\"word_" << ++word_no << "\" title=\"" << bbox(w.box) << "; x_wconf "
-        << static_cast<int>(std::lround(w.confidence)) << "\">" << esc(w.text) << "</span>";
+        << static_cast<int>(std::lround(w.confidence)) << "\">" << xml_escape(w.text) << "</span>";
     o << "</span>\n";
   }
   o << " </div>\n</body>\n</html>\n";
@@ -84,7 +72,7 @@ std::string to_alto(const OcrPage& page, const std::string& image_name) {
        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
        "xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# http://www.loc.gov/alto/v4/alto-4-2.xsd\">\n"
     << " <Description>\n  <MeasurementUnit>pixel</MeasurementUnit>\n  <sourceImageInformation><fileName>"
-    << esc(image_name) << "</fileName></sourceImageInformation>\n"
+    << xml_escape(image_name) << "</fileName></sourceImageInformation>\n"
     << "  <OCRProcessing ID=\"OCR_0\"><ocrProcessingStep><processingSoftware><softwareName>Xueji</softwareName>"
        "</processingSoftware></ocrProcessingStep></OCRProcessing>\n </Description>\n"
     << " <Layout>\n  <Page ID=\"PAGE_1\" PHYSICAL_IMG_NR=\"1\" WIDTH=\"" << page.width << "\" HEIGHT=\"" << page.height
@@ -95,7 +83,7 @@ std::string to_alto(const OcrPage& page, const std::string& image_name) {
     o << "     <TextLine ID=\"LINE_" << ++line_no << "\" HPOS=\"" << l.box.x << "\" VPOS=\"" << l.box.y << "\" WIDTH=\""
       << l.box.w << "\" HEIGHT=\"" << l.box.h << "\">\n";
     for (const OcrWord& w : l.words)
-      o << "      <String ID=\"STRING_" << ++word_no << "\" CONTENT=\"" << esc(w.text) << "\" HPOS=\"" << w.box.x
+      o << "      <String ID=\"STRING_" << ++word_no << "\" CONTENT=\"" << xml_escape(w.text) << "\" HPOS=\"" << w.box.x
         << "\" VPOS=\"" << w.box.y << "\" WIDTH=\"" << w.box.w << "\" HEIGHT=\"" << w.box.h << "\" WC=\""
         << std::clamp(w.confidence / 100.0, 0.0, 1.0) << "\"/>\n";
     o << "     </TextLine>\n";
