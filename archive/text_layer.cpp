@@ -8,12 +8,23 @@ namespace xueji {
 
 std::vector<TextRun> layout_text_runs(const OcrPage& page, double dpi, double page_height_pt) {
   const double k = 72.0 / dpi;
+  const int W = page.width > 0 ? page.width : 1 << 30, H = page.height > 0 ? page.height : 1 << 30;
   std::vector<TextRun> runs;
   for (const OcrLine& line : page.lines) {
-    std::vector<OcrWord> words = line.words;
+    // Words without text or with no part of their box on the page are dropped; the rest are
+    // clipped to the page.
+    std::vector<OcrWord> words;
+    for (OcrWord w : line.words) {
+      const int x0 = std::clamp(w.box.x, 0, W), y0 = std::clamp(w.box.y, 0, H);
+      const int x1 = std::clamp(w.box.x + w.box.w, 0, W), y1 = std::clamp(w.box.y + w.box.h, 0, H);
+      if (w.text.empty() || x1 <= x0 || y1 <= y0) continue;
+      w.box = {x0, y0, x1 - x0, y1 - y0};
+      words.push_back(std::move(w));
+    }
+    if (words.empty()) continue;
     std::sort(words.begin(), words.end(),
               [](const OcrWord& a, const OcrWord& b) { return a.box.x < b.box.x; });
-    int top = line.box.y, bottom = line.box.y + line.box.h;
+    int top = words.front().box.y, bottom = words.front().box.y + words.front().box.h;
     for (const OcrWord& w : words) {
       top = std::min(top, w.box.y);
       bottom = std::max(bottom, w.box.y + w.box.h);

@@ -89,3 +89,50 @@ TEST(PdfWriter, TextLayerExtractsExactlyWithPoppler) {
   for (auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++files;
   EXPECT_EQ(files, 1);
 }
+
+TEST(PdfWriter, OddOcrResultsStillGiveAValidFile) {
+  TempDir dir;
+  cv::Mat page(1000, 800, CV_8U, cv::Scalar(250));
+  OcrPage ocr;
+  ocr.width = page.cols;
+  ocr.height = page.rows;
+  OcrLine l;
+  l.words.push_back({"出界", {-500, -500, 100, 40}, 50});   // wholly outside: dropped
+  l.words.push_back({"半出", {760, 100, 200, 40}, 50});     // partly outside: clipped
+  l.words.push_back({"", {100, 100, 50, 40}, 50});          // empty text: dropped
+  l.words.push_back({"𠀋明", {300, 100, 80, 40}, 50});      // a character outside the BMP
+  ocr.lines.push_back(l);
+  ocr.lines.push_back(OcrLine{});                            // an empty line
+  PdfWriter writer;
+  writer.begin(dir / "odd.pdf");
+  writer.add_page(page, 300, ocr);
+  writer.add_page(page, 300, OcrPage{});                     // a page with no text at all
+  writer.end();
+  EXPECT_EQ(run("qpdf --check " + quote((dir / "odd.pdf").string())).exit_code, 0);
+  const auto text = run("pdftotext " + quote((dir / "odd.pdf").string()) + " -");
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_EQ(text.err, "");
+  EXPECT_NE(text.out.find("半出"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("明"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("出界"), std::string::npos) << text.out;
+}
+
+TEST(PdfWriter, UnwritableTargetFailsWithoutAFileUnderTheFinalName) {
+  // (A true full disk is not simulated here: no mount rights in CI.)
+  TempDir dir;
+  const auto out = dir / "doc.pdf";
+  PdfWriter writer;
+  writer.begin(out);
+  writer.add_page(cv::Mat(200, 200, CV_8U, cv::Scalar(250)), 300, OcrPage{});
+  EXPECT_NO_THROW(writer.end());
+  EXPECT_TRUE(std::filesystem::exists(out));
+  PdfWriter full;
+  EXPECT_THROW(
+      {
+        full.begin("/dev/full/doc.pdf");  // a path that cannot be written
+        full.add_page(cv::Mat(200, 200, CV_8U, cv::Scalar(250)), 300, OcrPage{});
+        full.end();
+      },
+      std::exception);
+  EXPECT_FALSE(std::filesystem::exists("/dev/full/doc.pdf"));
+}
