@@ -76,7 +76,7 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   TempDir dir;
   Catalog::create(dir / "a");
   Catalog c(dir / "a", "clerk");
-  for (int i = 0; i < 5; ++i) c.add_student({valid_id(i), "学生" + std::to_string(i), "男", "", "2015级", "1班"});
+  for (int i = 0; i < 5; ++i) c.add_student({valid_id(i), "学生" + std::to_string(i), "男", "", "2015级", "1班", {}, {}, "在读"});
   EXPECT_TRUE(verify_audit_chain(c.db()).empty());
   EXPECT_EQ(audit_entries(c.db(), valid_id(2)).size(), 1u);
 
@@ -88,7 +88,7 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   TempDir dir2;
   Catalog::create(dir2 / "a");
   Catalog d(dir2 / "a");
-  for (int i = 0; i < 5; ++i) d.add_student({valid_id(i), "学生", "男", "", "", ""});
+  for (int i = 0; i < 5; ++i) d.add_student({valid_id(i), "学生", "男", "", "", "", {}, {}, "在读"});
   d.db().exec("DELETE FROM audit WHERE id=2");
   EXPECT_FALSE(verify_audit_chain(d.db()).empty());
   d.db().exec("DELETE FROM audit WHERE id=(SELECT MAX(id) FROM audit)");  // the newest entry
@@ -99,9 +99,9 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
 
 TEST(Catalog, PathsNeverLeaveTheArchive) {
   const DocType t{"学籍卡", "XJK", true};
-  for (const std::string evil : {std::string("../../etc"), std::string("/etc/passwd"), std::string("a/../../b"),
+  for (const std::string& evil : {std::string("../../etc"), std::string("/etc/passwd"), std::string("a/../../b"),
                                  std::string("x\0y", 3), std::string(300, 'A'), std::string(".."), std::string("班/级")}) {
-    Student s{"G11010519491231002X", "某", "", "", evil, evil};
+    Student s{"G11010519491231002X", "某", "", "", evil, evil, {}, {}, "在读"};
     const DocumentPaths p = document_paths(s, t, 1);
     EXPECT_TRUE(is_inside_archive(p.pdf)) << p.pdf;
     EXPECT_TRUE(is_inside_archive(p.master(1, ".jpg")));
@@ -113,8 +113,8 @@ TEST(Catalog, PathsNeverLeaveTheArchive) {
   }
   EXPECT_EQ(safe_segment("2015级"), "2015级");
   EXPECT_EQ(safe_segment("../"), "_");
-  EXPECT_THROW(document_paths({"../G1", "x", "", "", "", ""}, t, 1), Error);
-  EXPECT_THROW(document_paths({"G11010519491231002X", "x", "", "", "", ""}, {"x", "../A", false}, 1), Error);
+  EXPECT_THROW(document_paths({"../G1", "x", "", "", "", "", {}, {}, "在读"}, t, 1), Error);
+  EXPECT_THROW(document_paths({"G11010519491231002X", "x", "", "", "", "", {}, {}, "在读"}, {"x", "../A", false}, 1), Error);
 }
 
 TEST(Catalog, RosterOfTwoThousandGb18030StudentsImportsFastAndReimportChangesNothing) {

@@ -25,8 +25,8 @@ class SearchTest : public ::testing::Test {
   void SetUp() override {
     Catalog::create(dir_ / "arc");
     catalog_ = std::make_unique<Catalog>(dir_ / "arc");
-    catalog_->upsert_student({"G11010519491231002X", "欧阳晓雯", "女", "1949-12-31", "2015级", "3班"});
-    catalog_->upsert_student({"L110105200802291234", "司马浩宇", "男", "2008-02-29", "2015级", "4班"});
+    catalog_->upsert_student({"G11010519491231002X", "欧阳晓雯", "女", "1949-12-31", "2015级", "3班", {}, {}, "在读"});
+    catalog_->upsert_student({"L110105200802291234", "司马浩宇", "男", "2008-02-29", "2015级", "4班", {}, {}, "在读"});
     add("G11010519491231002X", "XJK", {"该生学习态度端正，上课认真听讲。\n数学 95", "热爱集体，团结同学。"});
     add("L110105200802291234", "CJD", {"语文 88 数学 91\n学习认真", "参加市级英语演讲比赛获得三等奖。"});
   }
