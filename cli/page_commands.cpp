@@ -23,11 +23,8 @@ namespace {
 // Runs the cleanup stages (and the OCR orientation check where needed) on every frame.
 template <class Fn>
 void for_each_page(const std::vector<std::string>& images, Fn&& fn) {
-  std::unique_ptr<OcrEngine> engine;
-  const EngineProvider provider = [&]() -> OcrEngine& {
-    if (!engine) engine = std::make_unique<OcrEngine>();
-    return *engine;
-  };
+  LazyEngine engine;
+  const EngineProvider provider = engine.provider();
   const auto stages = cleanup_stages(StageParams{}, provider);
   for (const std::string& file : images)
     for (LoadedImage& frame : load_image_file(file)) {
@@ -107,11 +104,8 @@ int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, 
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create " + out_dir + ": " + ec.message());
-  std::unique_ptr<OcrEngine> engine;
-  const EngineProvider provider = [&]() -> OcrEngine& {
-    if (!engine) engine = std::make_unique<OcrEngine>();
-    return *engine;
-  };
+  LazyEngine engine;
+  const EngineProvider provider = engine.provider();
   provider();  // a missing language file is reported before any work
   std::vector<fs::path> files(images.begin(), images.end());
   std::map<std::string, int> frames;

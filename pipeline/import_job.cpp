@@ -90,11 +90,8 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   make_folders(pdf_abs.parent_path(), rollback);
   std::vector<FileRecord> files;
 
-  std::unique_ptr<OcrEngine> engine;
-  const EngineProvider provider = [&]() -> OcrEngine& {
-    if (!engine) engine = std::make_unique<OcrEngine>(params.ocr);
-    return *engine;
-  };
+  LazyEngine engine(params.ocr);
+  const EngineProvider provider = engine.provider();
   provider();  // fail early (missing language data) before any page work
   const std::vector<PageStage> stages = default_page_stages(params.stages, provider, cancel);
   PdfParams pdf_params = params.pdf;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,11 +12,10 @@
 #include "capture/image_loader.h"
 #include "models/ocr_page.h"
 #include "models/progress.h"
+#include "ocr/ocr_engine.h"
 #include "ocr/orientation_check.h"
 
 namespace xueji {
-
-class OcrEngine;
 
 struct PageWork {
   LoadedImage input;
@@ -38,6 +38,23 @@ struct StageParams {
 };
 
 using EngineProvider = std::function<OcrEngine&()>;  // created on first use
+
+// Starts Tesseract on first use only: pages (or commands) that need no OCR never pay for it.
+class LazyEngine {
+ public:
+  explicit LazyEngine(OcrParams params = {}) : params_(std::move(params)) {}
+  OcrEngine& get() {
+    if (!engine_) engine_ = std::make_unique<OcrEngine>(params_);
+    return *engine_;
+  }
+  EngineProvider provider() {
+    return [this]() -> OcrEngine& { return get(); };
+  }
+
+ private:
+  OcrParams params_;
+  std::unique_ptr<OcrEngine> engine_;
+};
 
 // clean -> verify orientation (only unsure pages) -> ocr
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,

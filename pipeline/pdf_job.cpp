@@ -9,11 +9,8 @@ namespace xueji {
 int make_pdf(const std::vector<std::filesystem::path>& images, const std::filesystem::path& output,
              const PdfJobParams& params, const ProgressFn& progress, const CancelToken* cancel) {
   if (images.empty()) throw Error(ErrorCode::InvalidArgument, "no image files given");
-  std::unique_ptr<OcrEngine> engine;
-  const EngineProvider provider = [&]() -> OcrEngine& {
-    if (!engine) engine = std::make_unique<OcrEngine>(params.ocr);
-    return *engine;
-  };
+  LazyEngine engine(params.ocr);
+  const EngineProvider provider = engine.provider();
   provider();
   PdfWriter writer(params.pdf);
   writer.begin(output);
