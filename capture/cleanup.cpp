@@ -83,26 +83,19 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
     report();
     return code >= 0 ? m : m.clone();
   }
-  const cv::Scalar& paper_color = a.paper_color;
-  const cv::Point2f centre(m.cols / 2.0f, m.rows / 2.0f);
-  cv::Mat rot = cv::getRotationMatrix2D(centre, -a.skew.angle_deg, 1.0);
   // Where the content box's corners land.
   cv::Rect target(0, 0, m.cols, m.rows);
   if (content.area()) {
     std::vector<cv::Point2f> corners = {content.tl(), {float(content.br().x), float(content.y)},
                                         {float(content.x), float(content.br().y)}, content.br()};
-    cv::transform(corners, corners, rot);
+    cv::transform(corners, corners, cv::Mat(rotation_into(m.size(), a.skew.angle_deg, cv::Rect())));
     const cv::Rect moved = cv::boundingRect(corners);
     const int margin = static_cast<int>(params.content_margin_mm * px_per_mm);
     target |= cv::Rect(moved.x - margin, moved.y - margin, moved.width + 2 * margin, moved.height + 2 * margin);
   }
-  rot.at<double>(0, 2) -= target.x;
-  rot.at<double>(1, 2) -= target.y;
-  map = to3(cv::Matx23d(rot)) * map;
+  map = to3(rotation_into(m.size(), a.skew.angle_deg, target)) * map;
   report();
-  cv::Mat out;
-  cv::warpAffine(m, out, rot, target.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, paper_color);
-  return out;
+  return rotate_page(m, a.skew.angle_deg, a.paper_color, target);
 }
 
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params) {

@@ -109,32 +109,25 @@ SkewReport estimate_skew(const cv::Mat& image, const DeskewParams& params) {
   return estimate_skew(make_work_image(image, 300), params);
 }
 
-cv::Scalar estimate_paper_color(const cv::Mat& image) {
-  cv::Mat small;
-  const double f = std::min(1.0, 400.0 / std::max(image.cols, image.rows));
-  cv::resize(image, small, cv::Size(), f, f, cv::INTER_AREA);
-  std::vector<cv::Mat> ch;
-  cv::split(small, ch);
-  cv::Scalar out;
-  for (size_t k = 0; k < ch.size() && k < 4; ++k) {
-    std::vector<uchar> v(ch[k].begin<uchar>(), ch[k].end<uchar>());
-    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-    out[static_cast<int>(k)] = v[v.size() / 2];
-  }
-  return out;
+cv::Matx23d rotation_into(const cv::Size& size, double angle_deg, const cv::Rect& target) {
+  const cv::Point2f centre(size.width / 2.0f, size.height / 2.0f);
+  cv::Matx23d m(cv::getRotationMatrix2D(centre, -angle_deg, 1.0));
+  m(0, 2) -= target.x;
+  m(1, 2) -= target.y;
+  return m;
 }
 
-cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fill, int interpolation) {
-  if (std::abs(angle_deg) < 1e-6) return image.clone();
-  const cv::Point2f centre(image.cols / 2.0f, image.rows / 2.0f);
-  cv::Mat m = cv::getRotationMatrix2D(centre, -angle_deg, 1.0);
+cv::Rect rotated_bounds(const cv::Size& size, double angle_deg) {
   const double a = std::abs(angle_deg) * CV_PI / 180.0;
-  const int w = static_cast<int>(std::ceil(image.cols * std::cos(a) + image.rows * std::sin(a)));
-  const int h = static_cast<int>(std::ceil(image.cols * std::sin(a) + image.rows * std::cos(a)));
-  m.at<double>(0, 2) += (w - image.cols) / 2.0;
-  m.at<double>(1, 2) += (h - image.rows) / 2.0;
+  const int w = static_cast<int>(std::ceil(size.width * std::cos(a) + size.height * std::sin(a)));
+  const int h = static_cast<int>(std::ceil(size.width * std::sin(a) + size.height * std::cos(a)));
+  return cv::Rect((size.width - w) / 2, (size.height - h) / 2, w, h);
+}
+
+cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fill, const cv::Rect& target) {
   cv::Mat out;
-  cv::warpAffine(image, out, m, cv::Size(w, h), interpolation, cv::BORDER_CONSTANT, fill);
+  cv::warpAffine(image, out, cv::Mat(rotation_into(image.size(), angle_deg, target)), target.size(),
+                 cv::INTER_LINEAR, cv::BORDER_CONSTANT, fill);
   return out;
 }
 

@@ -33,13 +33,13 @@ SkewReport estimate_skew(const WorkImage& work, const DeskewParams& params = {})
 // Convenience for a whole image at 300 dpi.
 SkewReport estimate_skew(const cv::Mat& image, const DeskewParams& params = {});
 
-// Rotates by -angle_deg (clockwise for positive angles) around the centre onto a canvas that
-// holds the whole rotated page; uncovered areas are filled with `fill` (the paper colour).
-cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fill,
-                    int interpolation = 1 /* cv::INTER_LINEAR */);
-
-// The paper colour: per-channel median of a downscaled copy.
-cv::Scalar estimate_paper_color(const cv::Mat& image);
+// Deskew rotation: by -angle_deg (clockwise for positive angles) around the image centre.
+// `target` is the output canvas in the frame where the unrotated image lies at (0, 0, w, h):
+// the image's own rectangle keeps its size, rotated_bounds() holds the whole rotated page.
+// Uncovered areas are filled with `fill` (the paper colour).
+cv::Matx23d rotation_into(const cv::Size& size, double angle_deg, const cv::Rect& target);
+cv::Rect rotated_bounds(const cv::Size& size, double angle_deg);
+cv::Mat rotate_page(const cv::Mat& image, double angle_deg, const cv::Scalar& fill, const cv::Rect& target);
 
 // Profile sharpness of points (x, y) projected at `angle_deg` (bins of `bin` pixels), divided
 // by the number of points: shared by skew and orientation analysis.

@@ -128,10 +128,10 @@ OrientationReport estimate_orientation(const WorkImage& work, double skew_deg) {
       if ((i > 0 && v[i] - v[i - 1] <= tol) || (i + 1 < v.size() && v[i + 1] - v[i] <= tol)) ++count;
     return count;
   };
-  r.bottom_votes = aligned(lefts);   // left-aligned edges: evidence for upright
-  r.top_votes = aligned(rights);     // right-aligned edges: evidence for upside down
-  const int votes = r.bottom_votes - r.top_votes;
-  const int total = r.bottom_votes + r.top_votes;
+  r.left_aligned = aligned(lefts);    // evidence for upright
+  r.right_aligned = aligned(rights);  // evidence for upside down
+  const int votes = r.left_aligned - r.right_aligned;
+  const int total = r.left_aligned + r.right_aligned;
   const double evidence = total > 0 ? double(votes) / total * std::min(1.0, total / 10.0) : 0.0;
   const bool upside_down = evidence < 0;
   r.orientation = vertical_lines ? (upside_down ? 270 : 90) : (upside_down ? 180 : 0);

@@ -18,7 +18,7 @@ struct OrientationReport {
   int orientation = 0;     // clockwise rotation applied to the upright page to give the scan
   double confidence = 0;   // 0..1
   double line_ratio = 1;   // row/column profile score ratio (>1: horizontal lines)
-  int bottom_votes = 0, top_votes = 0;  // left- vs right-aligned line segments
+  int left_aligned = 0, right_aligned = 0;  // line-segment edges aligned with another one
 };
 
 OrientationReport estimate_orientation(const WorkImage& work, double skew_deg);

@@ -1,25 +1,20 @@
-// The `xueji` command: archive set-up, roster import, document import and search.
+// The `xueji` command: the command line and its dispatch; the commands live in
+// archive_commands (archive, roster, import, search, pdf), page_commands (analyze, clean, ocr)
+// and records_commands (students, documents, verification, log, reports).
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
-#include "indexer/page_index.h"
-#include "models/catalog.h"
-#include "models/error.h"
-#include "models/roster.h"
+#include "cli/archive_commands.h"
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
-#include "models/student_id.h"
-#include "pipeline/import_job.h"
-#include "pipeline/pdf_job.h"
+#include "models/error.h"
 
-namespace fs = std::filesystem;
 using namespace xueji;
+using namespace xueji::cli;
 
 namespace {
 
@@ -29,102 +24,6 @@ void ensure_thread_limit(char** argv) {
   if (std::getenv("OMP_THREAD_LIMIT")) return;
   ::setenv("OMP_THREAD_LIMIT", "1", 1);
   ::execv("/proc/self/exe", argv);  // returns only on failure; then go on without the limit
-}
-
-fs::path archive_dir(const std::string& option) {
-  if (!option.empty()) return option;
-  if (const char* env = std::getenv("XUEJI_ARCHIVE"); env && *env) return env;
-  throw Error(ErrorCode::InvalidArgument, "no archive given: use --archive DIR or set XUEJI_ARCHIVE");
-}
-
-int cmd_init(const std::string& dir) {
-  Catalog::create(dir);
-  Catalog catalog(dir);
-  PageIndex index(catalog.db());  // creates the index tables
-  std::cout << "created archive " << fs::absolute(dir).string() << "\n";
-  return 0;
-}
-
-int cmd_roster_import(const std::string& archive, const std::string& op, const std::string& file, bool dry_run) {
-  Catalog catalog(archive_dir(archive), op);
-  RosterImportResult r = import_roster(catalog, file, dry_run);
-  if (dry_run) {
-    std::cout << "dry run, nothing changed:\n";
-    for (const RosterChange& c : r.changes) std::cout << "  line " << c.line << ": would " << c.action << " " << c.student_id << "\n";
-  }
-  std::cout << "roster " << file << " (" << to_string(r.encoding) << "): " << r.added
-            << " added, " << r.updated << " updated, " << r.unchanged << " unchanged, "
-            << r.rejected.size() << " rejected\n";
-  for (const RosterReject& rej : r.rejected)
-    std::cout << "  line " << rej.line << ": " << rej.reason << "\n";
-  return 0;
-}
-
-int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
-               const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared) {
-  Catalog catalog(archive_dir(archive), op);
-  ImportRequest req;
-  if (declared > 0) req.declared_pages = declared;
-  req.student_id = student;
-  req.doc_type = doctype;
-  for (const auto& i : images) req.images.emplace_back(i);
-  ProgressFn progress;
-  if (!quiet)
-    progress = [](const Progress& p) {
-      if (p.stage == "page") std::cerr << "  page " << p.done << " done\n";
-    };
-  ImportResult r = import_document(catalog, req, {}, progress);
-  std::cout << r.pdf_path.generic_string() << "\n";
-  return 0;
-}
-
-int cmd_search(const std::string& archive, const std::string& query, int limit, int offset,
-               bool json) {
-  Catalog catalog(archive_dir(archive));
-  PageIndex index(catalog.db());
-  const std::vector<SearchHit> hits = index.search(query, {limit, offset});
-  if (json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const SearchHit& h : hits)
-      out.push_back({{"student_id", h.student_id},
-                     {"name", h.name},
-                     {"document", h.document},
-                     {"doc_type", h.doc_type},
-                     {"page", h.page},
-                     {"snippet", h.snippet},
-                     {"score", h.score}});
-    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    return 0;
-  }
-  if (hits.empty()) std::cout << "no results\n";
-  for (const SearchHit& h : hits)
-    std::cout << h.student_id << "  " << h.name << "  " << h.document << "  p." << h.page << "\n    "
-              << h.snippet << "\n";
-  return 0;
-}
-
-int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
-            const std::string& level, const std::string& title, const std::string& student) {
-  PdfJobParams params;
-  params.pdf.level = level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b;
-  params.pdf.meta.title = title.empty() ? fs::path(out).stem().string() : title;
-  if (!student.empty()) {
-    const StudentIdCheck id = check_student_id(student);
-    if (!id.valid) throw Error(ErrorCode::InvalidArgument, "invalid student number '" + student + "': " + id.reason);
-    params.pdf.meta.student_id = id.normalized;
-    const char* env = std::getenv("XUEJI_ARCHIVE");
-    if (!archive.empty() || (env && *env)) {
-      Catalog catalog(archive_dir(archive));
-      if (const auto s = catalog.find_student(id.normalized)) {
-        params.pdf.meta.student_name = s->name;
-        params.pdf.meta.class_name = s->grade + " " + s->class_name;
-      }
-    }
-  }
-  std::vector<fs::path> files(images.begin(), images.end());
-  const int pages = make_pdf(files, out, params);
-  std::cout << out << " (" << pages << " pages, PDF/A-" << level << ")\n";
-  return 0;
 }
 
 }  // namespace

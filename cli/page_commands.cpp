@@ -27,12 +27,7 @@ void for_each_page(const std::vector<std::string>& images, Fn&& fn) {
   const EngineProvider provider = engine.provider();
   const auto stages = cleanup_stages(StageParams{}, provider);
   for (const std::string& file : images)
-    for (LoadedImage& frame : load_image_file(file)) {
-      PageWork work;
-      work.input = std::move(frame);
-      run_stages(stages, work, nullptr);
-      fn(file, work);
-    }
+    process_images({file}, {}, stages, nullptr, [&](PageWork& work) { fn(file, work); });
 }
 
 nlohmann::json to_json(const std::string& file, const PageWork& w) {

@@ -260,21 +260,25 @@ std::vector<FileRecord> Catalog::all_files() {
 }
 
 std::optional<DocumentRecord> Catalog::document(long long id) {
-  sql::Stmt st(db_, "SELECT student_id FROM documents WHERE id=?");
-  st.bind(1, static_cast<int64_t>(id));
-  if (!st.step()) return std::nullopt;
-  for (DocumentRecord& d : documents(st.text(0), true))
-    if (d.id == id) return std::move(d);
-  return std::nullopt;
+  std::vector<DocumentRecord> found =
+      query_documents("id=?1", [id](sql::Stmt& st) { st.bind(1, static_cast<int64_t>(id)); });
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 std::vector<DocumentRecord> Catalog::documents(const std::string& student_id, bool include_deleted) {
+  return query_documents("(?1='' OR student_id=?1) AND (?2 OR deleted_at IS NULL)", [&](sql::Stmt& st) {
+    st.bind(1, student_id).bind(2, include_deleted ? 1 : 0);
+  });
+}
+
+std::vector<DocumentRecord> Catalog::query_documents(const char* where,
+                                                     const std::function<void(sql::Stmt&)>& bind) {
   std::vector<DocumentRecord> out;
-  sql::Stmt st(db_,
-               "SELECT id,student_id,doc_type,type_code,sequence,title,pdf_path,created_at,declared_pages,"
-               "COALESCE(deleted_at,'') FROM documents WHERE (?1='' OR student_id=?1) AND (?2 OR deleted_at IS NULL) "
-               "ORDER BY student_id, id");
-  st.bind(1, student_id).bind(2, include_deleted ? 1 : 0);
+  sql::Stmt st(db_, std::string("SELECT id,student_id,doc_type,type_code,sequence,title,pdf_path,created_at,"
+                                "declared_pages,COALESCE(deleted_at,'') FROM documents WHERE ") +
+                        where + " ORDER BY student_id, id");
+  bind(st);
   while (st.step()) {
     DocumentRecord d;
     d.id = st.integer(0);

@@ -5,6 +5,7 @@
 // covers a document and everything derived from it. Every change made through Catalog appends
 // its audit entry in the same transaction.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,9 @@ class Catalog {
              const std::string& details);
 
  private:
+  // Documents (with pages and files) matching an SQL condition on the documents table.
+  std::vector<DocumentRecord> query_documents(const char* where, const std::function<void(sql::Stmt&)>& bind);
+
   std::filesystem::path root_;
   sql::Db db_;
   std::string operator_;

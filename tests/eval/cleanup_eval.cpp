@@ -102,8 +102,8 @@ CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
       if (a.orientation.orientation == true_orient) ++s.orientation_correct;
       else
         fail << " orientation(true " << true_orient << " got " << a.orientation.orientation
-             << " conf " << a.orientation.confidence << " votes " << a.orientation.bottom_votes << "/"
-             << a.orientation.top_votes << " ratio " << a.orientation.line_ratio << ")";
+             << " conf " << a.orientation.confidence << " aligned left/right " << a.orientation.left_aligned << "/"
+             << a.orientation.right_aligned << " ratio " << a.orientation.line_ratio << ")";
       if (!t["content_bbox"].is_null()) {
         const cv::Rect truth(t["content_bbox"][0], t["content_bbox"][1], t["content_bbox"][2], t["content_bbox"][3]);
         const cv::Rect got = a.boxes.content;

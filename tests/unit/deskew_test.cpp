@@ -38,8 +38,8 @@ TEST(Deskew, KnownAnswersAcrossRangeAndKinds) {
 TEST(Deskew, CorrectionLeavesNoMeasurableSkewAndPaperColouredCorners) {
   cv::Mat img = page_with_skew(6.0, 7, PageKind::GraduateForm);
   SkewReport r = estimate_skew(img);
-  const cv::Scalar paper = estimate_paper_color(img);
-  cv::Mat fixed = rotate_page(img, r.angle_deg, paper);
+  const cv::Scalar paper = make_work_image(img, 300).paper_color;
+  cv::Mat fixed = rotate_page(img, r.angle_deg, paper, rotated_bounds(img.size(), r.angle_deg));
   EXPECT_NEAR(estimate_skew(fixed).angle_deg, 0.0, 0.1);
   const cv::Vec3b corner = fixed.at<cv::Vec3b>(0, 0);
   EXPECT_GT(corner[0], 200);  // filled with paper colour, not black
