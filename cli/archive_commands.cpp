@@ -47,10 +47,15 @@ int cmd_roster_import(const std::string& archive, const std::string& op, const s
 }
 
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
-               const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared) {
+               const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
+               const std::string& date) {
   Catalog catalog(archive_dir(archive), op);
   ImportRequest req;
   if (declared > 0) req.declared_pages = declared;
+  if (!date.empty()) {
+    req.doc_date = normalize_date(date);
+    if (req.doc_date.empty()) throw Error(ErrorCode::InvalidArgument, "not a valid date: " + date);
+  }
   req.student_id = student;
   req.doc_type = doctype;
   for (const auto& i : images) req.images.emplace_back(i);

@@ -54,10 +54,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> images;
   bool quiet = false;
   int declared = 0;
+  std::string doc_date;
   auto* imp = app.add_subcommand("import", "make one document of a student from image files");
   imp->add_option("--student", student, "学籍号 of the student")->required();
   imp->add_option("--doctype", doctype, "学籍卡|成绩单|体检表|奖惩记录|毕业生登记表|其他 (see: xueji doctype list)");
   imp->add_option("--declared-pages", declared, "page count written on the paper (for the completeness report)");
+  imp->add_option("--date", doc_date, "date written on the document (2015-09-01, 2015/9/1, 20150901 …)");
   imp->add_option("IMAGE", images, "page images (PNG, JPEG, TIFF, PNM), in page order")->required();
   imp->add_flag("-q,--quiet", quiet, "no progress output");
 
@@ -167,7 +169,7 @@ int main(int argc, char** argv) {
   try {
     if (*init) return cmd_init(init_dir);
     if (*roster_import) return cmd_roster_import(archive, op, roster_file, dry_run);
-    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared);
+    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date);
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);

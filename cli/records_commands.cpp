@@ -28,7 +28,7 @@ json document_json(const DocumentRecord& d, bool with_pages) {
   json j = {{"id", d.id}, {"student_id", d.student_id}, {"doc_type", d.doc_type}, {"sequence", d.sequence},
             {"title", d.title}, {"document", d.pdf_path}, {"pages", d.pages.size()},
             {"declared_pages", d.declared_pages ? json(*d.declared_pages) : json(nullptr)},
-            {"created_at", d.created_at}, {"deleted", !d.deleted_at.empty()}};
+            {"created_at", d.created_at}, {"date", d.doc_date}, {"deleted", !d.deleted_at.empty()}};
   if (!d.deleted_at.empty()) j["deleted_at"] = d.deleted_at;
   if (with_pages) {
     json pages = json::array();

@@ -210,12 +210,13 @@ long long Catalog::add_document(const DocumentRecord& doc) {
   const int seq = doc.sequence > 0 ? doc.sequence : next_document_sequence(doc.student_id, type->code);
   sql::Stmt st(db_,
                "INSERT INTO documents(student_id,doc_type,type_code,sequence,title,pdf_path,page_count,"
-               "created_at,declared_pages) VALUES(?,?,?,?,?,?,?,?,?)");
+               "created_at,declared_pages,doc_date) VALUES(?,?,?,?,?,?,?,?,?,?)");
   st.bind(1, doc.student_id).bind(2, type->name).bind(3, type->code).bind(4, seq);
   st.bind(5, doc.title).bind(6, doc.pdf_path).bind(7, static_cast<int>(doc.pages.size()));
   st.bind(8, doc.created_at.empty() ? utc_now_iso() : doc.created_at);
   if (doc.declared_pages) st.bind(9, *doc.declared_pages);
   else st.bind_null(9);
+  st.bind(10, doc.doc_date);
   st.run();
   const long long id = db_.last_insert_rowid();
   sql::Stmt pg(db_,
@@ -276,7 +277,7 @@ std::vector<DocumentRecord> Catalog::query_documents(const char* where,
                                                      const std::function<void(sql::Stmt&)>& bind) {
   std::vector<DocumentRecord> out;
   sql::Stmt st(db_, std::string("SELECT id,student_id,doc_type,type_code,sequence,title,pdf_path,created_at,"
-                                "declared_pages,COALESCE(deleted_at,'') FROM documents WHERE ") +
+                                "declared_pages,COALESCE(deleted_at,''),doc_date FROM documents WHERE ") +
                         where + " ORDER BY student_id, id");
   bind(st);
   while (st.step()) {
@@ -291,6 +292,7 @@ std::vector<DocumentRecord> Catalog::query_documents(const char* where,
     d.created_at = st.text(7);
     if (!st.is_null(8)) d.declared_pages = static_cast<int>(st.integer(8));
     d.deleted_at = st.text(9);
+    d.doc_date = st.text(10);
     sql::Stmt pg(db_,
                  "SELECT number,source,width,height,dpi,skew_deg,ocr_confidence,text,orientation,blank,"
                  "color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence FROM pages "

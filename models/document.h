@@ -53,6 +53,7 @@ struct DocumentRecord {
   std::string pdf_path;      // relative to the archive root
   std::string created_at;    // ISO 8601 UTC
   std::optional<int> declared_pages;  // page count written on the paper, if known
+  std::string doc_date;      // date written on the paper (yyyy-mm-dd), if known
   std::string deleted_at;    // non-empty: in the trash
   std::vector<PageRecord> pages;
   std::vector<FileRecord> files;

@@ -147,6 +147,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   doc.pdf_path = result.pdf_path.generic_string();
   doc.sequence = sequence;
   doc.declared_pages = request.declared_pages;
+  doc.doc_date = request.doc_date;
   doc.pages = result.pages;
   doc.files = files;
   {

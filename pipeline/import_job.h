@@ -38,6 +38,7 @@ struct ImportRequest {
   std::string doc_type = "其他";
   std::vector<std::filesystem::path> images;
   std::optional<int> declared_pages;  // page count written on the paper, if known
+  std::string doc_date;               // date written on the paper, yyyy-mm-dd (validated by the caller)
 };
 
 struct ImportResult {

@@ -86,9 +86,12 @@ TEST_F(RecordsEndToEnd, VerifyReportsEachKindOfDamageAndNothingElse) {
 }
 
 TEST_F(RecordsEndToEnd, MisfiledDocumentMovesDeletesAndPurgesWithAuditEntries) {
-  ASSERT_EQ(xueji("import -q --student " + a_.id + " --doctype 成绩单 --declared-pages 2 " + quote(pages_[1])).exit_code, 0);
+  ASSERT_EQ(xueji("import -q --student " + a_.id + " --doctype 成绩单 --declared-pages 2 --date 2015/9/1 " +
+                  quote(pages_[1])).exit_code, 0);
+  EXPECT_NE(xueji("import -q --student " + a_.id + " --date 2015-13-01 " + quote(pages_[1])).exit_code, 0);
   auto docs = json_of("document list --student " + a_.id);
   ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0]["date"], "2015-09-01");
   const int id = docs[0]["id"];
   // The completeness report sees a missing 学籍卡 and a short 成绩单.
   const auto report = json_of("report completeness");
