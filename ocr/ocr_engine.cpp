@@ -8,9 +8,12 @@
 
 #include "models/error.h"
 #include "models/utf8.h"
+#include "ocr/result_cleanup.h"
 #include "ocr/text_normalize.h"
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <filesystem>
 
 namespace xueji {
@@ -24,6 +27,49 @@ struct TessText {
 
 Box to_box(int l, int t, int r, int b) { return Box{l, t, r - l, b - t}; }
 
+// Lines, words and their text from Tesseract's result, in its reading order.
+std::vector<OcrLine> read_lines(tesseract::ResultIterator* it) {
+  std::vector<OcrLine> lines;
+  if (!it) return lines;
+  OcrLine* line = nullptr;
+  do {
+    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+      line = &lines.emplace_back();
+      int l, t, r, b;
+      if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) line->box = to_box(l, t, r, b);
+      int x1, y1, x2, y2;
+      if (it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) line->baseline = (y1 + y2) / 2;
+      else line->baseline = line->box.y + line->box.h;
+    }
+    TessText text{it->GetUTF8Text(tesseract::RIL_WORD)};
+    if (!text.p || !line) continue;
+    OcrWord& w = line->words.emplace_back();
+    for (const char* c = text.p; *c; ++c)  // drop whitespace Tesseract may leave inside a word
+      if (*c != ' ' && *c != '\n' && *c != '\t') w.text.push_back(*c);
+    int l, t, r, b;
+    if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = to_box(l, t, r, b);
+    w.confidence = it->Confidence(tesseract::RIL_WORD);
+  } while (it->Next(tesseract::RIL_WORD));
+  return lines;
+}
+
+Box union_box(const std::vector<OcrLine>& lines, const std::vector<size_t>& group) {
+  int l = INT_MAX, t = INT_MAX, r = INT_MIN, b = INT_MIN;
+  for (size_t i : group) {
+    const Box& x = lines[i].box;
+    l = std::min(l, x.x), t = std::min(t, x.y), r = std::max(r, x.x + x.w), b = std::max(b, x.y + x.h);
+  }
+  return Box{l, t, r - l, b - t};
+}
+
+double mean_confidence(const std::vector<OcrLine>& lines) {
+  double sum = 0;
+  int n = 0;
+  for (const OcrLine& l : lines)
+    for (const OcrWord& w : l.words) sum += w.confidence, ++n;
+  return n ? sum / n : 0;
+}
+
 }  // namespace
 
 // Where Tesseract will look for language data, as it resolves it itself.
@@ -35,6 +81,8 @@ std::filesystem::path tessdata_dir(const std::string& configured) {
 
 OcrEngine::OcrEngine(const OcrParams& params)
     : params_(params), api_(std::make_unique<tesseract::TessBaseAPI>()) {
+  if (const char* e = std::getenv("XUEJI_TUNE_P")) params_.cleanup.min_punctuation_word_confidence = std::stof(e);  // TUNE
+  if (const char* e = std::getenv("XUEJI_TUNE_R")) params_.reread_split_lines = std::stoi(e);  // TUNE
   // A missing language file gets a message naming the file and the Debian package.
   const std::filesystem::path dir = tessdata_dir(params_.tessdata_dir);
   std::string langs = params_.languages;
@@ -72,6 +120,7 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
 
   api_->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
   api_->SetSourceResolution(static_cast<int>(std::lround(dpi)));
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(params_.page_seg_mode));
 
   tesseract::ETEXT_DESC monitor;
   if (cancel) {
@@ -80,46 +129,63 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
       return static_cast<CancelToken*>(token)->cancelled();
     };
   }
-  if (api_->Recognize(&monitor) != 0) {
+  auto recognize = [&] {
+    if (api_->Recognize(&monitor) == 0) return;
     api_->Clear();
     if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "OCR cancelled");
     throw Error(ErrorCode::Ocr, "Tesseract could not recognize the page");
-  }
+  };
+  recognize();
 
   OcrPage page;
   page.width = gray.cols;
   page.height = gray.rows;
   page.dpi = dpi;
-  std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
-  if (it) {
-    OcrLine* line = nullptr;
-    do {
-      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
-        page.lines.emplace_back();
-        line = &page.lines.back();
-        int l, t, r, b;
-        if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) line->box = to_box(l, t, r, b);
-        int x1, y1, x2, y2;
-        if (it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) line->baseline = (y1 + y2) / 2;
-        else line->baseline = line->box.y + line->box.h;
-      }
-      TessText word{it->GetUTF8Text(tesseract::RIL_WORD)};
-      if (!word.p || !line) continue;
-      std::string text(word.p);
-      // Drop whitespace Tesseract may leave inside a word.
-      std::string clean;
-      for (char c : text)
-        if (c != ' ' && c != '\n' && c != '\t') clean.push_back(c);
-      if (clean.empty()) continue;
-      OcrWord w;
-      w.text = std::move(clean);  // punctuation is normalized per line below
-      int l, t, r, b;
-      if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = to_box(l, t, r, b);
-      w.confidence = it->Confidence(tesseract::RIL_WORD);
-      line->words.push_back(std::move(w));
-    } while (it->Next(tesseract::RIL_WORD));
+  {
+    std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+    page.lines = read_lines(it.get());
   }
-  std::erase_if(page.lines, [](const OcrLine& l) { return l.words.empty(); });
+  drop_empty(page);
+
+  // Lines that overlap are one line of large characters (a title) that the block layout split
+  // into strips: read the group's area again as a single line and keep the better reading.
+  if (params_.reread_split_lines) {
+    std::vector<std::vector<size_t>> groups = overlapping_line_groups(page);
+    // The re-read lines take the place of their group's first line.
+    std::vector<std::vector<OcrLine>> at(page.lines.size());
+    std::vector<bool> replaced(page.lines.size(), false);
+    for (const std::vector<size_t>& group : groups) {
+      // Only strips of one line: a group taller than its tallest member by half is a block
+      // of lines (a dense table), which the block layout reads better than one line would.
+      int tallest = 0;
+      for (size_t i : group) tallest = std::max(tallest, page.lines[i].box.h);
+      if (group.size() > 3 || union_box(page.lines, group).h > tallest * 3 / 2) continue;
+      // Padded by a quarter of its height: the split strips often miss the characters' ends.
+      Box box = union_box(page.lines, group);
+      const int pad = box.h / 4;
+      const int x0 = std::max(0, box.x - pad), y0 = std::max(0, box.y - pad);
+      box = Box{x0, y0, std::min(gray.cols, box.x + box.w + pad) - x0, std::min(gray.rows, box.y + box.h + pad) - y0};
+      api_->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+      api_->SetRectangle(box.x, box.y, box.w, box.h);
+      recognize();
+      std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+      std::vector<OcrLine> again = read_lines(it.get());
+      std::vector<OcrLine> before;
+      for (size_t i : group) before.push_back(page.lines[i]);
+      if (std::getenv("XUEJI_DBG")) fprintf(stderr, "group %zu box %d %d %d %d again %s %.0f before %.0f\n", group.size(), box.x, box.y, box.w, box.h, again.empty() ? "" : again[0].text().c_str(), mean_confidence(again), mean_confidence(before));
+      if (again.empty() || mean_confidence(again) <= mean_confidence(before)) continue;
+      for (size_t i : group) replaced[i] = true;
+      at[group.front()] = std::move(again);
+    }
+    std::vector<OcrLine> lines;
+    for (size_t i = 0; i < page.lines.size(); ++i) {
+      if (!at[i].empty()) std::move(at[i].begin(), at[i].end(), std::back_inserter(lines));
+      else if (!replaced[i]) lines.push_back(std::move(page.lines[i]));
+    }
+    page.lines = std::move(lines);
+  }
+  drop_phantom_punctuation(page, params_.cleanup);
+  drop_empty(page);
   for (OcrLine& l : page.lines) normalize_punctuation(l);
   api_->Clear();
   return page;

@@ -8,6 +8,7 @@
 
 #include "models/ocr_page.h"
 #include "models/progress.h"
+#include "ocr/result_cleanup.h"
 
 namespace tesseract {
 class TessBaseAPI;
@@ -19,6 +20,8 @@ struct OcrParams {
   std::string languages = "chi_sim";
   std::string tessdata_dir;  // empty: Tesseract's default (TESSDATA_PREFIX or the system path)
   int page_seg_mode = 6;     // single uniform block: keeps form rows in reading order
+  ResultCleanupParams cleanup;
+  bool reread_split_lines = true;  // read overlapping lines (split large titles) again as one line
 };
 
 class OcrEngine {
