@@ -81,8 +81,6 @@ std::filesystem::path tessdata_dir(const std::string& configured) {
 
 OcrEngine::OcrEngine(const OcrParams& params)
     : params_(params), api_(std::make_unique<tesseract::TessBaseAPI>()) {
-  if (const char* e = std::getenv("XUEJI_TUNE_P")) params_.cleanup.min_punctuation_word_confidence = std::stof(e);  // TUNE
-  if (const char* e = std::getenv("XUEJI_TUNE_R")) params_.reread_split_lines = std::stoi(e);  // TUNE
   // A missing language file gets a message naming the file and the Debian package.
   const std::filesystem::path dir = tessdata_dir(params_.tessdata_dir);
   std::string langs = params_.languages;
@@ -170,10 +168,11 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
       recognize();
       std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
       std::vector<OcrLine> again = read_lines(it.get());
-      std::vector<OcrLine> before;
-      for (size_t i : group) before.push_back(page.lines[i]);
-      if (std::getenv("XUEJI_DBG")) fprintf(stderr, "group %zu box %d %d %d %d again %s %.0f before %.0f\n", group.size(), box.x, box.y, box.w, box.h, again.empty() ? "" : again[0].text().c_str(), mean_confidence(again), mean_confidence(before));
-      if (again.empty() || mean_confidence(again) <= mean_confidence(before)) continue;
+      // The split strips have low confidence themselves; the re-read must come close to the
+      // best of them (a garbled single-line reading is refused).
+      double best = 0;
+      for (size_t i : group) best = std::max(best, mean_confidence({page.lines[i]}));
+      if (again.empty() || mean_confidence(again) < best - 15) continue;
       for (size_t i : group) replaced[i] = true;
       at[group.front()] = std::move(again);
     }
