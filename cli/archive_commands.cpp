@@ -48,7 +48,7 @@ int cmd_roster_import(const std::string& archive, const std::string& op, const s
 
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
-               const std::string& date) {
+               const std::string& date, int workers) {
   Catalog catalog(archive_dir(archive), op);
   ImportRequest req;
   if (declared > 0) req.declared_pages = declared;
@@ -64,7 +64,9 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
     progress = [](const Progress& p) {
       if (p.stage == "page") std::cerr << "  page " << p.done << " done\n";
     };
-  ImportResult r = import_document(catalog, req, {}, progress);
+  PipelineParams params;
+  params.workers = workers;
+  ImportResult r = import_document(catalog, req, params, progress);
   std::cout << r.pdf_path.generic_string() << "\n";
   return 0;
 }
@@ -95,8 +97,9 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
 }
 
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
-            const std::string& level, const std::string& title, const std::string& student) {
+            const std::string& level, const std::string& title, const std::string& student, int workers) {
   PdfJobParams params;
+  params.workers = workers;
   params.pdf.level = level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b;
   params.pdf.meta.title = title.empty() ? fs::path(out).stem().string() : title;
   if (!student.empty()) {

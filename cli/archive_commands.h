@@ -13,9 +13,9 @@ int cmd_init(const std::string& dir);
 int cmd_roster_import(const std::string& archive, const std::string& op, const std::string& file, bool dry_run);
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
-               const std::string& date);
+               const std::string& date, int workers);
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset, bool json);
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
-            const std::string& level, const std::string& title, const std::string& student);
+            const std::string& level, const std::string& title, const std::string& student, int workers);
 
 }  // namespace xueji::cli

@@ -12,6 +12,7 @@
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
 #include "models/error.h"
+#include "ocr/engine_pool.h"
 
 using namespace xueji;
 using namespace xueji::cli;
@@ -88,6 +89,11 @@ int main(int argc, char** argv) {
   ocr->add_option("--out", ocr_out, "output folder")->required();
   ocr->add_option("--format", ocr_format, "also write hOCR or ALTO XML")->check(CLI::IsMember({"text", "hocr", "alto"}));
 
+  int workers = default_workers();
+  for (auto* sub : {imp, ocr})
+    sub->add_option("--workers", workers, "pages recognized in parallel (default: the number of cores)")
+        ->check(CLI::Range(1, 64));
+
   std::vector<std::string> pdf_images;
   std::string pdf_out, pdf_level = "2b", pdf_title, pdf_student;
   auto* pdf = app.add_subcommand("pdf", "make a standalone searchable PDF/A from images (cleanup and OCR as in import)");
@@ -96,6 +102,7 @@ int main(int argc, char** argv) {
   pdf->add_option("--pdfa", pdf_level, "conformance level: 1b or 2b")->check(CLI::IsMember({"1b", "2b"}));
   pdf->add_option("--title", pdf_title, "document title");
   pdf->add_option("--student", pdf_student, "学籍号 (name and class are taken from the archive when one is given)");
+  pdf->add_option("--workers", workers, "pages recognized in parallel (default: the number of cores)")->check(CLI::Range(1, 64));
 
   // Students.
   std::string grade, class_name, id;
@@ -169,12 +176,12 @@ int main(int argc, char** argv) {
   try {
     if (*init) return cmd_init(init_dir);
     if (*roster_import) return cmd_roster_import(archive, op, roster_file, dry_run);
-    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date);
+    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers);
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
-    if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format);
-    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student);
+    if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format, workers);
+    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }
     if (*stu_add) { Catalog c = open(); return cli::student_add(c, id, edits); }

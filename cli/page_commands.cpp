@@ -13,7 +13,7 @@
 #include "models/error.h"
 #include "ocr/ocr_engine.h"
 #include "ocr/ocr_export.h"
-#include "pipeline/page_stages.h"
+#include "pipeline/page_runner.h"
 
 namespace fs = std::filesystem;
 
@@ -23,11 +23,10 @@ namespace {
 // Runs the cleanup stages (and the OCR orientation check where needed) on every frame.
 template <class Fn>
 void for_each_page(const std::vector<std::string>& images, Fn&& fn) {
-  LazyEngine engine;
-  const EngineProvider provider = engine.provider();
-  const auto stages = cleanup_stages(StageParams{}, provider);
+  EnginePool engines({}, 1);
+  const StageFactory stages = [](const EngineProvider& e) { return cleanup_stages(StageParams{}, e); };
   for (const std::string& file : images)
-    process_images({file}, {}, stages, nullptr, [&](PageWork& work) { fn(file, work); });
+    process_images({file}, {}, stages, engines, nullptr, [&](PageWork& work) { fn(file, work); });
 }
 
 nlohmann::json to_json(const std::string& file, const PageWork& w) {
@@ -95,16 +94,17 @@ int cmd_clean(const std::string& image, const std::string& master, const std::st
   return 0;
 }
 
-int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, const std::string& format) {
+int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, const std::string& format,
+            int workers) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create " + out_dir + ": " + ec.message());
-  LazyEngine engine;
-  const EngineProvider provider = engine.provider();
-  provider();  // a missing language file is reported before any work
+  EnginePool engines({}, workers);
+  engines.engine(0);  // a missing language file is reported before any work
   std::vector<fs::path> files(images.begin(), images.end());
   std::map<std::string, int> frames;
-  process_images(files, {}, default_page_stages(StageParams{}, provider, nullptr), nullptr, [&](PageWork& w) {
+  const StageFactory stages = [](const EngineProvider& e) { return default_page_stages(StageParams{}, e, nullptr); };
+  process_images(files, {}, stages, engines, nullptr, [&](PageWork& w) {
     std::string stem = fs::path(w.input.source.substr(0, w.input.source.find('#'))).stem().string();
     if (++frames[stem] > 1) stem += "-" + std::to_string(frames[stem]);
     // Boxes back in the input image's pixels (the OCR ran on the upright, deskewed master).
@@ -123,6 +123,7 @@ int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, 
     write(base.string() + ".txt", page.text() + "\n");
     nlohmann::json j = to_json(page);
     j["file"] = w.input.source;
+    j["stage_ms"] = w.stage_ms;
     write(base.string() + ".json", j.dump(1) + "\n");
     if (format == "hocr") write(base.string() + ".hocr", to_hocr(page, w.input.source));
     if (format == "alto") write(base.string() + ".alto.xml", to_alto(page, w.input.source));

@@ -45,7 +45,7 @@ double OcrPage::mean_confidence() const {
       sum += w.confidence;
       ++n;
     }
-  return n ? sum / n : 0.0;
+  return n ? sum / n : no_text_confidence;
 }
 
 }  // namespace xueji

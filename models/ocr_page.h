@@ -25,9 +25,12 @@ struct OcrLine {
 struct OcrPage {
   int width = 0, height = 0;
   double dpi = 0;
+  // For a page without text: how sure (0..100) we are that there is none (the blank-page
+  // analysis); recognition is skipped for blank pages.
+  double no_text_confidence = 0;
   std::vector<OcrLine> lines;  // reading order
   std::string text() const;    // lines joined by '\n'
-  double mean_confidence() const;
+  double mean_confidence() const;  // of the words; no_text_confidence when there are none
 };
 
 // True when the code point belongs to a CJK script (Han, kana, hangul, CJK punctuation,

@@ -41,7 +41,7 @@ nlohmann::json to_json(const OcrPage& page) {
     lines.push_back({{"text", l.text()}, {"box", box_json(l.box)}, {"baseline", l.baseline}, {"words", words}});
   }
   return {{"width", page.width}, {"height", page.height}, {"dpi", page.dpi},
-          {"mean_confidence", page.mean_confidence()}, {"text", page.text()}, {"lines", lines}};
+          {"mean_confidence", page.mean_confidence()}, {"no_text", page.lines.empty()}, {"text", page.text()}, {"lines", lines}};
 }
 
 std::string to_hocr(const OcrPage& page, const std::string& image_name) {

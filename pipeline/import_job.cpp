@@ -8,7 +8,7 @@
 #include "indexer/page_index.h"
 #include "models/error.h"
 #include "models/student_id.h"
-#include "pipeline/page_stages.h"
+#include "pipeline/page_runner.h"
 
 namespace fs = std::filesystem;
 
@@ -90,10 +90,9 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   make_folders(pdf_abs.parent_path(), rollback);
   std::vector<FileRecord> files;
 
-  LazyEngine engine(params.ocr);
-  const EngineProvider provider = engine.provider();
-  provider();  // fail early (missing language data) before any page work
-  const std::vector<PageStage> stages = default_page_stages(params.stages, provider, cancel);
+  EnginePool engines(params.ocr, params.workers);
+  engines.engine(0);  // fail early (missing language data) before any page work
+  const StageFactory stages = [&](const EngineProvider& e) { return default_page_stages(params.stages, e, cancel); };
   PdfParams pdf_params = params.pdf;
   if (pdf_params.meta.title.empty())
     pdf_params.meta.title = type->name + " " + student->name + " " + id.normalized;
@@ -104,7 +103,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   PdfWriter writer(pdf_params);
   writer.begin(pdf_abs);
 
-  process_images(request.images, params.load, stages, cancel, [&](PageWork& work) {
+  process_images(request.images, params.load, stages, engines, cancel, [&](PageWork& work) {
     writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
     PageRecord rec;
     rec.number = static_cast<int>(result.pages.size()) + 1;

@@ -20,6 +20,7 @@
 #include "capture/image_loader.h"
 #include "models/catalog.h"
 #include "models/progress.h"
+#include "ocr/engine_pool.h"
 #include "ocr/ocr_engine.h"
 #include "pipeline/page_stages.h"
 
@@ -30,6 +31,7 @@ struct PipelineParams {
   StageParams stages;  // cleanup and orientation check
   int master_jpeg_quality = 92;
   OcrParams ocr;
+  int workers = default_workers();  // pages cleaned and recognized in parallel
   PdfParams pdf;
 };
 

@@ -9,6 +9,20 @@
 namespace xueji {
 namespace {
 
+// Takes the strip check's verdict into the analysis; a flipped page is rebuilt (master and
+// OCR image) from the input with the corrected orientation.
+void apply_upright_check(PageWork& w, const StageParams& params) {
+  PageAnalysis& a = w.cleaned.analysis;
+  const double hi = std::max(w.upright.score_as_is, w.upright.score_flipped);
+  const double lo = std::min(w.upright.score_as_is, w.upright.score_flipped);
+  const double ocr_conf = hi > 0 ? std::clamp((hi - lo) / hi, 0.0, 1.0) : 0.0;
+  a.orientation.confidence = std::max(a.orientation.confidence, ocr_conf);
+  a.confidence = overall_confidence(a);
+  if (!w.upright.flipped) return;
+  a.orientation.orientation = (a.orientation.orientation + 180) % 360;
+  w.cleaned = clean_page_with(w.input.image, w.input.dpi, a, params.cleanup);
+}
+
 PageStage clean_stage(const StageParams& params) {
   return {"clean", [cleanup = params.cleanup](PageWork& w) {
             w.cleaned = clean_page(w.input.image, w.input.dpi, cleanup);
@@ -24,15 +38,44 @@ PageStage verify_orientation_stage(const StageParams& params, const EngineProvid
             const PageAnalysis upright = analyze_page(w.cleaned.ocr_image, w.input.dpi, params.cleanup.analyze);
             w.upright = check_upright(engine(), w.cleaned.ocr_image, w.input.dpi, upright.boxes.content);
             w.upright_checked = true;
-            const double hi = std::max(w.upright.score_as_is, w.upright.score_flipped);
-            const double lo = std::min(w.upright.score_as_is, w.upright.score_flipped);
-            const double ocr_conf = hi > 0 ? std::clamp((hi - lo) / hi, 0.0, 1.0) : 0.0;
-            a.orientation.confidence = std::max(a.orientation.confidence, ocr_conf);
-            a.confidence = overall_confidence(a);
-            if (!w.upright.flipped) return;
-            a.orientation.orientation = (a.orientation.orientation + 180) % 360;
-            // Rebuild master and OCR image from the input with the corrected orientation.
-            w.cleaned = clean_page_with(w.input.image, w.input.dpi, a, params.cleanup);
+            apply_upright_check(w, params);
+          }};
+}
+
+PageStage ocr_stage(const EngineProvider& engine, const CancelToken* cancel) {
+  return {"ocr", [engine, cancel](PageWork& w) {
+            const PageAnalysis& a = w.cleaned.analysis;
+            if (!a.boxes.blank) {
+              w.ocr = engine().recognize(w.cleaned.ocr_image, w.input.dpi, cancel);
+              return;
+            }
+            // Blank: Tesseract would spend seconds reading paper noise as text.
+            w.ocr = OcrPage{};
+            w.ocr.width = w.cleaned.ocr_image.cols;
+            w.ocr.height = w.cleaned.ocr_image.rows;
+            w.ocr.dpi = w.input.dpi;
+            w.ocr.no_text_confidence = 100.0 * a.boxes.confidence;
+          }};
+}
+
+// The orientation check for the OCR pipeline: the page has been read already, and a confident
+// reading proves it upright, so the two-way strip check runs only for unsure pages that read
+// poorly; when they turn out upside down they are rebuilt and read again.
+PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider& engine, const CancelToken* cancel) {
+  return {"verify-orientation", [params, engine, cancel](PageWork& w) {
+            PageAnalysis& a = w.cleaned.analysis;
+            w.layout_orientation = a.orientation;
+            if (a.boxes.blank || a.orientation.confidence >= params.verify_orientation_below) return;
+            if (w.ocr.mean_confidence() >= params.upright_reading_confidence) {
+              a.orientation.confidence = std::max(a.orientation.confidence, w.ocr.mean_confidence() / 100.0);
+              a.confidence = overall_confidence(a);
+              return;
+            }
+            const PageAnalysis upright = analyze_page(w.cleaned.ocr_image, w.input.dpi, params.cleanup.analyze);
+            w.upright = check_upright(engine(), w.cleaned.ocr_image, w.input.dpi, upright.boxes.content);
+            w.upright_checked = true;
+            apply_upright_check(w, params);
+            if (w.upright.flipped) w.ocr = engine().recognize(w.cleaned.ocr_image, w.input.dpi, cancel);
           }};
 }
 
@@ -44,29 +87,7 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel) {
-  std::vector<PageStage> stages = cleanup_stages(params, engine);
-  stages.push_back({"ocr", [engine, cancel](PageWork& w) {
-                      w.ocr = engine().recognize(w.cleaned.ocr_image, w.input.dpi, cancel);
-                    }});
-  return stages;
-}
-
-void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
-                    const std::vector<PageStage>& stages, const CancelToken* cancel,
-                    const std::function<void(PageWork&)>& sink, const ProgressFn& progress) {
-  int file_index = 0, pages = 0;
-  for (const std::filesystem::path& file : images) {
-    if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");
-    std::vector<LoadedImage> frames = load_image_file(file, load);
-    if (progress) progress({"load", ++file_index, static_cast<int>(images.size())});
-    for (LoadedImage& frame : frames) {
-      PageWork work;
-      work.input = std::move(frame);
-      run_stages(stages, work, cancel);
-      sink(work);
-      if (progress) progress({"page", ++pages, 0});
-    }
-  }
+  return {clean_stage(params), ocr_stage(engine, cancel), ocr_orientation_stage(params, engine, cancel)};
 }
 
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel) {

@@ -12,6 +12,7 @@
 #include "capture/image_loader.h"
 #include "models/ocr_page.h"
 #include "models/progress.h"
+#include "ocr/engine_pool.h"
 #include "ocr/ocr_engine.h"
 #include "ocr/orientation_check.h"
 
@@ -35,28 +36,13 @@ struct PageStage {
 struct StageParams {
   CleanupParams cleanup;
   double verify_orientation_below = 0.2;  // OCR-verify pages whose layout orientation confidence is lower
+  // In the OCR pipeline the page is recognized first; an unsure page whose reading is at least
+  // this confident (mean word confidence) is upright and needs no separate check.
+  double upright_reading_confidence = 75;
 };
 
-using EngineProvider = std::function<OcrEngine&()>;  // created on first use
-
-// Starts Tesseract on first use only: pages (or commands) that need no OCR never pay for it.
-class LazyEngine {
- public:
-  explicit LazyEngine(OcrParams params = {}) : params_(std::move(params)) {}
-  OcrEngine& get() {
-    if (!engine_) engine_ = std::make_unique<OcrEngine>(params_);
-    return *engine_;
-  }
-  EngineProvider provider() {
-    return [this]() -> OcrEngine& { return get(); };
-  }
-
- private:
-  OcrParams params_;
-  std::unique_ptr<OcrEngine> engine_;
-};
-
-// clean -> verify orientation (only unsure pages) -> ocr
+// clean -> ocr (blank pages give an empty result) -> verify orientation (only unsure pages
+// whose reading was poor; a flipped page is rebuilt and read again)
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel);
 // clean -> verify orientation: what `xueji analyze` and `xueji clean` run.
@@ -64,11 +50,5 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 
 // Runs the stages in order, timing each.
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel);
-
-// Loads every image (all frames of multi-page files), runs the stages on each page in order
-// and hands the finished page to `sink`; one page in memory at a time.
-void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
-                    const std::vector<PageStage>& stages, const CancelToken* cancel,
-                    const std::function<void(PageWork&)>& sink, const ProgressFn& progress = {});
 
 }  // namespace xueji

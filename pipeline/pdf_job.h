@@ -7,7 +7,7 @@
 #include "archive/pdf_writer.h"
 #include "capture/image_loader.h"
 #include "ocr/ocr_engine.h"
-#include "pipeline/page_stages.h"
+#include "pipeline/page_runner.h"
 
 namespace xueji {
 
@@ -15,6 +15,7 @@ struct PdfJobParams {
   LoadParams load;
   StageParams stages;
   OcrParams ocr;
+  int workers = default_workers();
   PdfParams pdf;
 };
 

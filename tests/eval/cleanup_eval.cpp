@@ -37,8 +37,8 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 CleanupScores evaluate_cleanup(unsigned seed, int count, bool timing) {
   CleanupScores s;
   const auto specs = mixed_specs(seed, count);
-  LazyEngine engine;
-  const EngineProvider provider = engine.provider();
+  EnginePool engines({}, 1);
+  const EngineProvider provider = engines.provider(0);
   const auto stages = cleanup_stages(StageParams{}, provider);
   for (size_t i = 0; i < specs.size(); ++i) {
     const PageSpec& spec = specs[i];

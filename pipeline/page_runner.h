@@ -1,0 +1,32 @@
+#pragma once
+// Runs the page stages over many pages with N workers, each with its own OCR engine, and hands
+// the finished pages to the sink one at a time in input order.
+//
+// Design notes
+// - One loader (the first worker to need a page loads the next file, under a lock; multi-frame
+//   files are split into pages), N workers, and the calling thread as the sink. Pages in flight
+//   are bounded (2 per worker) so memory does not grow with the number of pages.
+// - Order: finished pages wait in a small reorder buffer until every earlier page has been
+//   handed to the sink; the sink (PDF writer, catalog) never runs concurrently with itself.
+// - Errors: the first error (from a worker or the sink) stops the other workers at their next
+//   stage boundary and is rethrown on the calling thread; cancellation works the same way.
+// - With one worker everything runs on the calling thread.
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "capture/image_loader.h"
+#include "models/progress.h"
+#include "ocr/engine_pool.h"
+#include "pipeline/page_stages.h"
+
+namespace xueji {
+
+// Builds a worker's stage list around its engine.
+using StageFactory = std::function<std::vector<PageStage>(const EngineProvider&)>;
+
+void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
+                    const StageFactory& stages, EnginePool& engines, const CancelToken* cancel,
+                    const std::function<void(PageWork&)>& sink, const ProgressFn& progress = {});
+
+}  // namespace xueji
