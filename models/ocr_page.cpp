@@ -37,6 +37,15 @@ std::string OcrPage::text() const {
   return out;
 }
 
+std::string OcrPage::folded_text() const {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) out += '\n';
+    out += lines[i].folded;
+  }
+  return out;
+}
+
 double OcrPage::mean_confidence() const {
   double sum = 0;
   int n = 0;

@@ -20,6 +20,7 @@ struct OcrLine {
   Box box;
   int baseline = 0;  // y of the baseline in image pixels
   std::string text() const;  // words joined; no space between CJK characters
+  std::string folded;        // text() folded Traditional -> Simplified (for the index)
 };
 
 struct OcrPage {
@@ -30,6 +31,7 @@ struct OcrPage {
   double no_text_confidence = 0;
   std::vector<OcrLine> lines;  // reading order
   std::string text() const;    // lines joined by '\n'
+  std::string folded_text() const;  // the lines' folded forms joined by '\n'
   double mean_confidence() const;  // of the words; no_text_confidence when there are none
 };
 

@@ -2,12 +2,14 @@
 
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
+#include <leptonica/allheaders.h>
 #include <tesseract/resultiterator.h>
 
 #include <opencv2/imgproc.hpp>
 
 #include "models/error.h"
 #include "models/utf8.h"
+#include "ocr/box_snap.h"
 #include "ocr/result_cleanup.h"
 #include "ocr/text_normalize.h"
 
@@ -110,6 +112,23 @@ OcrEngine::~OcrEngine() {
   if (api_) api_->End();
 }
 
+// Tesseract's binarization of the last recognized image (whole page), as an 8-bit mask.
+cv::Mat OcrEngine::thresholded_ink() {
+  Pix* pix = api_->GetThresholdedImage();
+  if (!pix) return {};
+  const int w = static_cast<int>(pixGetWidth(pix)), h = static_cast<int>(pixGetHeight(pix));
+  const int wpl = pixGetWpl(pix);
+  const l_uint32* data = pixGetData(pix);
+  cv::Mat ink(h, w, CV_8U);
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* row = data + static_cast<ptrdiff_t>(y) * wpl;
+    uchar* out = ink.ptr<uchar>(y);
+    for (int x = 0; x < w; ++x) out[x] = GET_DATA_BIT(row, x) ? 255 : 0;
+  }
+  pixDestroy(&pix);
+  return ink;
+}
+
 OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken* cancel) {
   cv::Mat gray;
   if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
@@ -134,6 +153,7 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
     throw Error(ErrorCode::Ocr, "Tesseract could not recognize the page");
   };
   recognize();
+  const cv::Mat ink = thresholded_ink();  // before any re-read replaces the binarized image
 
   OcrPage page;
   page.width = gray.cols;
@@ -184,8 +204,12 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
     page.lines = std::move(lines);
   }
   drop_phantom_punctuation(page, params_.cleanup);
+  if (ink.size() == gray.size()) snap_boxes_to_ink(page, ink);
   drop_empty(page);
-  for (OcrLine& l : page.lines) normalize_punctuation(l);
+  for (OcrLine& l : page.lines) {
+    normalize_punctuation(l);
+    l.folded = folder_.fold(l.text());
+  }
   api_->Clear();
   return page;
 }

@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "models/ocr_page.h"
+#include "models/chinese_fold.h"
 #include "models/progress.h"
 #include "ocr/result_cleanup.h"
 
@@ -35,8 +36,11 @@ class OcrEngine {
   OcrPage recognize(const cv::Mat& image, double dpi, const CancelToken* cancel = nullptr);
 
  private:
+  cv::Mat thresholded_ink();
+
   OcrParams params_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
+  ChineseFolder folder_;
 };
 
 }  // namespace xueji

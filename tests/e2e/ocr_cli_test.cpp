@@ -68,3 +68,58 @@ TEST(OcrCommand, WritesTextJsonHocrAndAltoWithBoxesOnTheInkOfTheInput) {
   EXPECT_NE(missing.err.find("/nonexistent/chi_sim.traineddata"), std::string::npos) << missing.err;
   EXPECT_NE(missing.err.find("tesseract-ocr-chi-sim"), std::string::npos) << missing.err;
 }
+
+// Words drawn at known places (upright and turned 3 degrees): every OCR word box lies on the
+// ink of the drawn word whose text contains it.
+TEST(OcrCommand, EveryWordBoxLiesOnItsCharacters) {
+  const std::vector<std::string> texts = {"学籍号", "张伟", "2015", "数学成绩优秀", "体检表", "班主任评语",
+                                          "毕业生登记表", "G110105201003074514", "品德良好", "语文", "奖惩记录", "北京市"};
+  std::vector<PlacedWord> words;
+  for (size_t i = 0; i < texts.size(); ++i)
+    words.push_back({texts[i], 250 + static_cast<int>(i % 2) * 1000, 500 + static_cast<int>(i / 2) * 300, 56});
+  for (double angle : {0.0, 3.0}) {
+    TempDir dir;
+    const PlacedPage page = render_placed_words(words, angle);
+    const std::string image = (dir / "placed.png").string();
+    ASSERT_TRUE(cv::imwrite(image, page.image));
+    const auto r = run(quote(XUEJI_BIN) + " ocr " + quote(image) + " --out " + quote((dir / "out").string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(read_file(dir / "out/placed.json"));
+    int checked = 0;
+    std::string all;
+    for (const auto& line : j["lines"])
+      for (const auto& w : line["words"]) {
+        const std::string text = w["text"];
+        all += text;
+        const cv::Rect b(w["box"][0], w["box"][1], w["box"][2], w["box"][3]);
+        // The drawn word this box lies on: most of the box inside it (4 px tolerance).
+        bool found = false;
+        for (size_t i = 0; i < texts.size() && !found; ++i) {
+          const cv::Rect truth = page.boxes[i] + cv::Size(8, 8) - cv::Point(4, 4);
+          const double inside = static_cast<double>((b & truth).area()) / std::max(1, b.area());
+          found = inside >= 0.8 && texts[i].find(text) != std::string::npos;
+        }
+        EXPECT_TRUE(found) << "angle " << angle << ": word '" << text << "' at " << b << " is not on its characters";
+        ++checked;
+      }
+    EXPECT_GE(checked, static_cast<int>(texts.size())) << "angle " << angle;
+    for (const std::string& t : texts) EXPECT_NE(all.find(t), std::string::npos) << "angle " << angle << ": " << t << " in " << all;
+  }
+}
+
+// A page without text is not an error: an empty result with the confidence that it is blank.
+TEST(OcrCommand, BlankPageGivesAnEmptyResultWithConfidence) {
+  TempDir dir;
+  PageSpec spec;
+  spec.seed = 5;
+  spec.degrade.blank = true;
+  spec.degrade.noise_sigma = 6;
+  const std::string image = write_page(generate_page(spec), spec, dir.path().string(), "blank");
+  const auto r = run(quote(XUEJI_BIN) + " ocr " + quote(image) + " --out " + quote((dir / "out").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(read_file(dir / "out/blank.json"));
+  EXPECT_TRUE(j["lines"].empty());
+  EXPECT_TRUE(j["no_text"].get<bool>());
+  EXPECT_GE(j["mean_confidence"].get<double>(), 50.0);
+  EXPECT_EQ(read_file(dir / "out/blank.txt"), "\n");
+}

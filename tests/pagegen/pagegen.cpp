@@ -201,6 +201,47 @@ const char* kind_name(PageKind k) {
   return "?";
 }
 
+PlacedPage render_placed_words(const std::vector<PlacedWord>& words, double rotate_deg, double dpi) {
+  ensure_app();
+  const int W = static_cast<int>(std::lround(210 / 25.4 * dpi)), H = static_cast<int>(std::lround(297 / 25.4 * dpi));
+  PlacedPage out;
+  std::vector<cv::Mat> masks;
+  QImage img(W, H, QImage::Format_RGB32);
+  img.fill(QColor(250, 250, 248));
+  {
+    QPainter p(&img);
+    p.setRenderHint(QPainter::TextAntialiasing);
+    p.setPen(QColor(20, 20, 20));
+    for (const PlacedWord& w : words) {
+      QFont f(font_family("noto"));
+      f.setPixelSize(w.pixel_size);
+      p.setFont(f);
+      p.drawText(QRect(w.x, w.y, W - w.x, w.pixel_size * 2), Qt::AlignLeft | Qt::AlignTop, QString::fromStdString(w.text));
+      // The word's own ink: drawn alone on a mask the same way.
+      QImage mask(W, H, QImage::Format_Grayscale8);
+      mask.fill(0);
+      QPainter m(&mask);
+      m.setPen(QColor(255, 255, 255));
+      m.setFont(f);
+      m.drawText(QRect(w.x, w.y, W - w.x, w.pixel_size * 2), Qt::AlignLeft | Qt::AlignTop, QString::fromStdString(w.text));
+      m.end();
+      masks.push_back(cv::Mat(H, W, CV_8U, const_cast<uchar*>(mask.constBits()), static_cast<size_t>(mask.bytesPerLine())).clone());
+    }
+  }
+  out.image = qimage_to_mat(img);
+  if (rotate_deg != 0) {
+    const cv::Mat r = cv::getRotationMatrix2D(cv::Point2f(W / 2.0f, H / 2.0f), rotate_deg, 1.0);
+    cv::warpAffine(out.image, out.image, r, out.image.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(248, 250, 250));
+    for (cv::Mat& m : masks) cv::warpAffine(m, m, r, m.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, 0);
+  }
+  for (const cv::Mat& m : masks) {
+    std::vector<cv::Point> ink;
+    cv::findNonZero(m > 64, ink);
+    out.boxes.push_back(cv::boundingRect(ink));
+  }
+  return out;
+}
+
 StudentInfo random_student(unsigned seed) {
   std::mt19937 rng(seed * 7919u + 17u);
   StudentInfo s;

@@ -48,6 +48,19 @@ struct GeneratedPage {
 
 GeneratedPage generate_page(const PageSpec& spec);
 
+// Words drawn at known places on an A4 page, for checking OCR boxes: each word's ink box in
+// the returned image (after the optional rotation about the page centre) is returned with it.
+struct PlacedWord {
+  std::string text;
+  int x = 0, y = 0;      // top-left of the text, pixels of the upright page
+  int pixel_size = 50;   // font size in pixels (50 px at 300 dpi is about 12 pt)
+};
+struct PlacedPage {
+  cv::Mat image;                 // BGR
+  std::vector<cv::Rect> boxes;   // ink box of each word in `image`
+};
+PlacedPage render_placed_words(const std::vector<PlacedWord>& words, double rotate_deg = 0, double dpi = 300);
+
 // A random but valid student (G + resident ID with a correct check digit).
 StudentInfo random_student(unsigned seed);
 
