@@ -1,5 +1,7 @@
 #include "capture/cleanup.h"
 
+#include <chrono>
+
 #include <cmath>
 #include <vector>
 
@@ -114,6 +116,7 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
     out.master = gray;
   }
   // Red seal ink is nearly as bright as paper in the red channel, black text stays dark.
+  const auto t0 = std::chrono::steady_clock::now();
   cv::Mat ocr_source = out.master;
   if (out.master.channels() == 3 && out.analysis.color.seal) cv::extractChannel(out.master, ocr_source, 2);
   out.ocr_image = make_ocr_image(ocr_source, dpi, params.ocr_image);
@@ -133,6 +136,7 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
     }
     cv::fillPoly(out.ocr_image, outside, cv::Scalar(255));
   }
+  out.ocr_image_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
 

@@ -28,6 +28,7 @@ struct CleanedPage {
   bool skew_corrected = false;
   cv::Matx23d input_to_master = cv::Matx23d(1, 0, 0, 0, 1, 0);  // maps input pixels to master pixels
   ColorMode stored_mode = ColorMode::Gray;  // how the master is stored
+  double ocr_image_ms = 0;  // time spent deriving the OCR image from the master
 };
 
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params = {});

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   app.add_option("--out", out, "output folder")->required();
   app.add_option("--mixed", mixed, "write N pages mixing all kinds and degradations");
   app.add_option("--seed", seed, "random seed");
+  bool seal_twins = false;
+  app.add_flag("--seal-twins", seal_twins, "with --mixed: also write each sealed page without its seal (twin-NNNN)");
   app.add_option("--stem", stem, "file name stem for a single page");
   app.add_option("--kind", kind, "学籍卡|成绩单|体检表|奖惩记录|毕业生登记表");
   app.add_option("--id", s.id, "学籍号 (G + ID number)");
@@ -43,6 +45,11 @@ int main(int argc, char** argv) {
       char name[32];
       std::snprintf(name, sizeof name, "page-%04zu", i + 1);
       write_page(generate_page(specs[i]), specs[i], out, name);
+      if (seal_twins && specs[i].degrade.red_seal && !specs[i].degrade.blank) {
+        PageSpec twin = specs[i];  // the same page, degradations and all, without the seal
+        twin.degrade.red_seal = false;
+        write_page(generate_page(twin), twin, out, std::string("twin-") + (name + 5));
+      }
     }
     std::cout << "wrote " << specs.size() << " pages to " << out << "\n";
     return 0;
