@@ -11,6 +11,7 @@
 #include "cli/archive_commands.h"
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
+#include "cli/scan_commands.h"
 #include "models/error.h"
 #include "ocr/engine_pool.h"
 
@@ -93,6 +94,30 @@ int main(int argc, char** argv) {
   for (auto* sub : {imp, ocr})
     sub->add_option("--workers", workers, "pages recognized in parallel (default: the number of cores)")
         ->check(CLI::Range(1, 64));
+
+  cli::ScanArgs scan_args;
+  scan_args.workers = default_workers();
+  bool devices_json = false;
+  auto* devices = app.add_subcommand("devices", "list the scanners libsane finds");
+  devices->add_flag("--json", devices_json, "JSON output");
+  auto* scan = app.add_subcommand("scan", "scan pages into the capture journal and (with --student and --doctype) a document");
+  scan->add_option("--device", scan_args.device, "SANE device name (see: xueji devices)");
+  auto* scan_source = scan->add_option("--source", scan_args.source, "flatbed, adf or duplex")
+                          ->check(CLI::IsMember({"flatbed", "adf", "duplex"}));
+  auto* scan_dpi = scan->add_option("--dpi", scan_args.dpi, "resolution (default 300; at least 200)");
+  auto* scan_mode = scan->add_option("--mode", scan_args.mode, "color (default), gray or bw")
+                        ->check(CLI::IsMember({"color", "gray", "bw"}));
+  scan->add_option("--set", scan_args.set, "OPTION=VALUE: any backend option by its SANE name (repeatable)");
+  scan->add_option("--width-mm", scan_args.width_mm, "scan area width from the left edge");
+  scan->add_option("--height-mm", scan_args.height_mm, "scan area height from the top edge");
+  scan->add_option("--student", scan_args.student, "学籍号: make a document of the scanned pages for this student");
+  scan->add_option("--doctype", scan_args.doctype, "document type of that document");
+  scan->add_option("--job", scan_args.job, "name of a new capture job (default: scan-<date>-<time>)");
+  scan->add_option("--continue", scan_args.resume, "continue this job (after a fault or an interruption)");
+  scan->add_option("--max-pages", scan_args.max_pages, "stop after this many pages")->check(CLI::PositiveNumber);
+  scan->add_option("--workers", scan_args.workers, "pages recognized in parallel while scanning")->check(CLI::Range(1, 64));
+  scan->add_flag("-q,--quiet", scan_args.quiet, "no progress output");
+  archive_opt(scan);
 
   std::vector<std::string> pdf_images;
   std::string pdf_out, pdf_level = "2b", pdf_title, pdf_student;
@@ -181,6 +206,15 @@ int main(int argc, char** argv) {
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
     if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format, workers);
+    if (*devices) return cli::cmd_devices(devices_json);
+    if (*scan) {
+      scan_args.archive = archive;
+      scan_args.op = op;
+      scan_args.source_given = scan_source->count() > 0;
+      scan_args.mode_given = scan_mode->count() > 0;
+      scan_args.dpi_given = scan_dpi->count() > 0;
+      return cli::cmd_scan(scan_args);
+    }
     if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }

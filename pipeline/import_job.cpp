@@ -74,7 +74,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
                                          " (import the roster first: xueji roster import)");
   const auto type = catalog.find_doc_type(request.doc_type);
   if (!type) throw Error(ErrorCode::InvalidArgument, "unknown document type: " + request.doc_type);
-  if (request.images.empty()) throw Error(ErrorCode::InvalidArgument, "no image files given");
+  if (request.images.empty() && !request.image_source) throw Error(ErrorCode::InvalidArgument, "no image files given");
   for (const fs::path& p : request.images) {
     std::error_code ec;
     if (!fs::is_regular_file(p, ec))
@@ -103,7 +103,12 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   PdfWriter writer(pdf_params);
   writer.begin(pdf_abs);
 
-  process_images(request.images, params.load, stages, engines, cancel, [&](PageWork& work) {
+  size_t next_image = 0;
+  const ImageSource source = request.image_source ? request.image_source : [&]() -> std::optional<fs::path> {
+    if (next_image < request.images.size()) return request.images[next_image++];
+    return std::nullopt;
+  };
+  process_images(source, params.load, stages, engines, cancel, [&](PageWork& work) {
     writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
     PageRecord rec;
     rec.number = static_cast<int>(result.pages.size()) + 1;

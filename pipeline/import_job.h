@@ -21,6 +21,7 @@
 #include "models/catalog.h"
 #include "models/progress.h"
 #include "ocr/engine_pool.h"
+#include "pipeline/page_runner.h"
 #include "ocr/ocr_engine.h"
 #include "pipeline/page_stages.h"
 
@@ -39,6 +40,9 @@ struct ImportRequest {
   std::string student_id;
   std::string doc_type = "其他";
   std::vector<std::filesystem::path> images;
+  // Instead of `images`: files handed over as they arrive (a scan in progress); a throw from it
+  // (a scanner fault) abandons the document and leaves the archive as it was.
+  ImageSource image_source;
   std::optional<int> declared_pages;  // page count written on the paper, if known
   std::string doc_date;               // date written on the paper, yyyy-mm-dd (validated by the caller)
 };

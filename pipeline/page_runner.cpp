@@ -17,8 +17,8 @@ namespace {
 // The shared state of one run.
 class Run {
  public:
-  Run(const std::vector<std::filesystem::path>& images, const LoadParams& load, const CancelToken* cancel,
-      int max_in_flight, const ProgressFn& progress)
+  Run(const ImageSource& images, const LoadParams& load, const CancelToken* cancel, int max_in_flight,
+      const ProgressFn& progress)
       : images_(images), load_(load), cancel_(cancel), max_in_flight_(max_in_flight), progress_(progress) {}
 
   bool stopped() const { return stop_ || (cancel_ && cancel_->cancelled()); }
@@ -31,14 +31,18 @@ class Run {
       if (stopped()) return false;
       const bool room = in_flight_ < max_in_flight_;
       if (room && !frames_.empty()) break;
-      if (room && !loading_ && file_ < images_.size()) {
-        const std::filesystem::path file = images_[file_++];
+      if (room && !loading_ && !source_done_) {
         loading_ = true;
         lock.unlock();
         std::vector<LoadedImage> loaded;
         std::exception_ptr error;
         try {
-          loaded = load_image_file(file, load_);
+          if (const std::optional<std::filesystem::path> file = images_()) {
+            ++file_;
+            loaded = load_image_file(*file, load_);
+          } else {
+            source_done_ = true;
+          }
         } catch (...) {
           error = std::current_exception();
         }
@@ -50,10 +54,10 @@ class Run {
           return false;
         }
         for (LoadedImage& f : loaded) frames_.push_back(std::move(f));
-        if (progress_) progress_({"load", static_cast<int>(file_), static_cast<int>(images_.size())});
+        if (progress_ && !loaded.empty()) progress_({"load", file_, 0});
         continue;
       }
-      if (frames_.empty() && !loading_ && file_ >= images_.size()) return false;
+      if (frames_.empty() && !loading_ && source_done_) return false;
       room_.wait(lock);
     }
     work = PageWork{};
@@ -123,7 +127,7 @@ class Run {
     ready_.notify_all();
   }
 
-  const std::vector<std::filesystem::path>& images_;
+  const ImageSource& images_;
   const LoadParams& load_;
   const CancelToken* cancel_;
   const int max_in_flight_;
@@ -132,7 +136,8 @@ class Run {
   std::mutex mutex_;
   std::condition_variable room_, ready_;
   std::deque<LoadedImage> frames_;
-  size_t file_ = 0;
+  int file_ = 0;
+  bool source_done_ = false;
   bool loading_ = false;
   int next_index_ = 0, in_flight_ = 0, exited_ = 0;
   std::map<int, PageWork> finished_;
@@ -160,6 +165,20 @@ void work_loop(Run& run, const std::vector<PageStage>& stages, const CancelToken
 void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
                     const StageFactory& stages, EnginePool& engines, const CancelToken* cancel,
                     const std::function<void(PageWork&)>& sink, const ProgressFn& progress) {
+  size_t next = 0;
+  const ImageSource source = [&]() -> std::optional<std::filesystem::path> {
+    if (next < images.size()) return images[next++];
+    return std::nullopt;
+  };
+  process_images(source, load, stages, engines, cancel, sink, [&](const Progress& p) {
+    if (!progress) return;
+    progress(p.stage == "load" ? Progress{"load", p.done, static_cast<int>(images.size())} : p);
+  });
+}
+
+void process_images(const ImageSource& images, const LoadParams& load, const StageFactory& stages,
+                    EnginePool& engines, const CancelToken* cancel, const std::function<void(PageWork&)>& sink,
+                    const ProgressFn& progress) {
   const int workers = engines.size();
   // The workers are the parallelism: OpenCV's own thread pool would oversubscribe the cores
   // (measured: cleanup 50 % slower per page with two workers), and one worker is one core. Restored afterwards.
@@ -171,10 +190,10 @@ void process_images(const std::vector<std::filesystem::path>& images, const Load
   if (workers == 1) {  // everything on the calling thread, one page at a time
     const std::vector<PageStage> list = stages(engines.provider(0));
     int file_index = 0, pages = 0;
-    for (const std::filesystem::path& file : images) {
+    while (const std::optional<std::filesystem::path> file = images()) {
       if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");
-      std::vector<LoadedImage> frames = load_image_file(file, load);
-      if (progress) progress({"load", ++file_index, static_cast<int>(images.size())});
+      std::vector<LoadedImage> frames = load_image_file(*file, load);
+      if (progress) progress({"load", ++file_index, 0});
       for (LoadedImage& frame : frames) {
         PageWork work;
         work.input = std::move(frame);

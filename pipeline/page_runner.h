@@ -13,6 +13,7 @@
 // - With one worker everything runs on the calling thread.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "capture/image_loader.h"
@@ -24,6 +25,14 @@ namespace xueji {
 
 // Builds a worker's stage list around its engine.
 using StageFactory = std::function<std::vector<PageStage>(const EngineProvider&)>;
+
+// The next image file, blocking until one is available; nothing at the end. May throw (e.g. a
+// scanner fault), which stops the run like any other error.
+using ImageSource = std::function<std::optional<std::filesystem::path>()>;
+
+void process_images(const ImageSource& images, const LoadParams& load, const StageFactory& stages,
+                    EnginePool& engines, const CancelToken* cancel, const std::function<void(PageWork&)>& sink,
+                    const ProgressFn& progress = {});
 
 void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
                     const StageFactory& stages, EnginePool& engines, const CancelToken* cancel,

@@ -1,0 +1,50 @@
+#pragma once
+// The capture journal: every scanned page is written here, losslessly and with its scan
+// parameters, as soon as its last line has arrived and before any processing; processing reads
+// from here. A job lives in <archive>/.journal/<job>/:
+//   job.json          device, options asked for and accepted, student, document type, state
+//   page-0001.tif     the page as the device sent it (Deflate TIFF, 1/8/16 bit, resolution tags)
+//   page-0001.json    its scan parameters (depth, three-pass, unknown height, time, SHA-256)
+//
+// Design notes (crash recovery): each file is written under a temporary name, flushed and
+// renamed (archive/atomic_file.h), so a crash or power cut leaves either a complete page or
+// none: at most the page being read is lost. A page image without its .json (a crash between
+// the two renames) is still a complete page. job.json is rewritten atomically on every change
+// of state; the pages themselves are the truth about what was captured.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "capture/scanner.h"
+
+namespace xueji {
+
+class CaptureJournal {
+ public:
+  // Opens an existing job (`must_exist`) or creates a new one. Job names are safe path segments.
+  CaptureJournal(const std::filesystem::path& archive_root, const std::string& job, bool must_exist);
+
+  const std::string& name() const { return name_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  nlohmann::json& meta() { return meta_; }  // job.json's content; save() writes it
+  void save();
+
+  // Writes the next page durably; returns its path.
+  std::filesystem::path add_page(const ScanFrame& frame);
+  std::vector<std::filesystem::path> pages() const;  // in capture order
+
+  // Removes the page images once their document is committed (job.json stays as the record).
+  void release_pages();
+
+  static std::vector<std::string> jobs(const std::filesystem::path& archive_root);
+
+ private:
+  std::string name_;
+  std::filesystem::path dir_;
+  nlohmann::json meta_;
+};
+
+}  // namespace xueji
