@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   scan->add_option("--max-pages", scan_args.max_pages, "stop after this many pages")->check(CLI::PositiveNumber);
   scan->add_option("--workers", scan_args.workers, "pages recognized in parallel while scanning")->check(CLI::Range(1, 64));
   scan->add_flag("-q,--quiet", scan_args.quiet, "no progress output");
+  scan->add_flag("--json", scan_args.json, "print the job's result as JSON (pages, timing, PDF)");
   archive_opt(scan);
 
   std::vector<std::string> pdf_images;

@@ -60,9 +60,19 @@ int cmd_scan(const ScanArgs& a) {
   SaneLibrary sane;
   try {
     const ScanJobResult r = run_scan_job(catalog, sane, req, params, progress);
-    std::cerr << "job " << r.job << ": " << r.pages_scanned << " page(s) scanned, " << r.pages_in_job << " in the job\n";
-    if (r.document) std::cout << r.document->pdf_path.generic_string() << "\n";
-    else std::cout << r.job << "\n";
+    std::cerr << "job " << r.job << ": " << r.pages_scanned << " page(s) scanned in " << r.capture_seconds << " s, "
+              << r.pages_in_job << " in the job\n";
+    if (a.json) {
+      nlohmann::json j = {{"job", r.job}, {"pages_scanned", r.pages_scanned}, {"pages_in_job", r.pages_in_job},
+                          {"capture_seconds", r.capture_seconds}, {"page_journaled_at", r.page_journaled_at},
+                          {"total_seconds", r.total_seconds}};
+      if (r.document) j["pdf"] = r.document->pdf_path.generic_string(), j["document_id"] = r.document->document_id;
+      std::cout << j.dump() << "\n";
+    } else if (r.document) {
+      std::cout << r.document->pdf_path.generic_string() << "\n";
+    } else {
+      std::cout << r.job << "\n";
+    }
     return 0;
   } catch (const ScanError& e) {
     const std::string& job = req.job;

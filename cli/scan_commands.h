@@ -12,7 +12,7 @@ struct ScanArgs {
   std::vector<std::string> set;  // OPTION=VALUE
   std::optional<double> width_mm, height_mm;
   std::optional<int> max_pages;
-  bool quiet = false, source_given = false, mode_given = false, dpi_given = false;
+  bool quiet = false, json = false, source_given = false, mode_given = false, dpi_given = false;
 };
 
 int cmd_devices(bool json);

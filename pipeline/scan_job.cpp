@@ -221,6 +221,7 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
     throw;
   }
   finish_capture();
+  result.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.pages_in_job = static_cast<int>(journal.pages().size());
   meta["pages"] = result.pages_in_job;
   if (result.pages_in_job == 0) {

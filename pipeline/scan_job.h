@@ -34,7 +34,8 @@ struct ScanJobResult {
   std::string job;
   int pages_scanned = 0;  // in this run
   int pages_in_job = 0;
-  double capture_seconds = 0;            // first start to last page journaled
+  double capture_seconds = 0;            // start to last page journaled
+  double total_seconds = 0;              // start to document committed
   std::vector<double> page_journaled_at;  // seconds from the start, per page of this run
   std::optional<ImportResult> document;
 };
