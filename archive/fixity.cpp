@@ -33,6 +33,9 @@ std::vector<std::string> files_on_disk(const fs::path& root, const std::vector<f
       if (!it->is_regular_file()) continue;
       const std::string rel = fs::relative(it->path(), root).generic_string();
       if (start.empty() && is_database_file(rel)) continue;
+      // The capture journal holds scans not yet (or never) made into documents; each page
+      // carries its own SHA-256 in its .json.
+      if (rel.rfind(".journal/", 0) == 0) continue;
       out.push_back(rel);
     }
   }
