@@ -160,8 +160,8 @@ def main():
                                   str(a.memory_pages), *main_images], check=True, capture_output=True, text=True, env=env)
             mem[w] = json.loads(res.stdout)
             print(f'memory, {w} worker(s), RSS MB by pages: ' + ', '.join(f'{n}: {mb:.0f}' for n, mb in mem[w]['rss_mb']))
-        last1, last2 = mem[1]['rss_mb'][-1][1], mem[2]['rss_mb'][-1][1]
-        print(f'memory per additional worker: {last2 - last1:.0f} MB')
+        peak1 = max(mb for _, mb in mem[1]['rss_mb']); peak2 = max(mb for _, mb in mem[2]['rss_mb'])
+        print(f'memory per worker (peak RSS, 2 workers minus 1): {peak2 - peak1:.0f} MB; one worker process {peak1:.0f} MB')
         out['memory'] = {str(k): v for k, v in mem.items()}
     if a.json:
         json.dump(out, open(a.json, 'w'), ensure_ascii=False, indent=1)

@@ -14,9 +14,8 @@ X=$BUILD/cli/xueji
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 $X init "$W/a" >/dev/null
-ID=G110105201003074514
-printf '学籍号,姓名,性别,出生日期,年级,班级\n%s,测试,男,2010-03-07,2019级,1班\n' $ID > "$W/r.csv"
-$X roster import --archive "$W/a" "$W/r.csv" >/dev/null
+ID=G110108200803151231  # from samples/roster.csv
+$X roster import --archive "$W/a" samples/roster.csv >/dev/null
 OPTS=(--device test --source adf --mode gray --dpi 300 --height-mm 200 --width-mm 200 --set test-picture=Grid
       --set read-limit=yes --set read-limit-size=65536 --set read-delay=yes --set read-delay-duration=$DELAY)
 echo "run 1: capture only"
