@@ -96,6 +96,17 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
   return 0;
 }
 
+int cmd_index_rebuild(const std::string& archive, const std::string& op) {
+  Catalog catalog(archive_dir(archive), op);
+  sql::Transaction tx(catalog.db());
+  PageIndex index(catalog.db());
+  const int pages = index.rebuild();
+  catalog.audit("index-rebuild", "index", "", std::to_string(pages) + " pages");
+  tx.commit();
+  std::cout << "index rebuilt: " << pages << " pages\n";
+  return 0;
+}
+
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
             const std::string& level, const std::string& title, const std::string& student, int workers) {
   PdfJobParams params;

@@ -15,6 +15,7 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
                const std::string& date, int workers);
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset, bool json);
+int cmd_index_rebuild(const std::string& archive, const std::string& op);
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
             const std::string& level, const std::string& title, const std::string& student, int workers);
 

@@ -69,9 +69,17 @@ int main(int argc, char** argv) {
   int limit = 20, offset = 0;
   bool json = false;
   auto* search = app.add_subcommand("search", "full-text search over all pages");
-  search->add_option("QUERY", query, "words or phrases; Chinese matches as exact substrings")->required();
+  search->add_option("QUERY", query,
+                     "words, \"phrases\", a OR b, -word, student: name: grade: class: type: year: (Chinese matches "
+                     "as exact substrings, Traditional and Simplified alike)")
+      ->required();
   search->add_option("--limit", limit, "number of hits")->check(CLI::Range(1, 10000));
   search->add_option("--offset", offset, "skip this many hits")->check(CLI::Range(0, 100000000));
+
+  auto* index_cmd = app.add_subcommand("index", "the full-text index");
+  index_cmd->require_subcommand(1);
+  auto* index_rebuild = index_cmd->add_subcommand("rebuild", "rebuild the search index from the catalog");
+  archive_opt(index_rebuild);
 
   std::vector<std::string> analyze_images;
   auto* analyze = app.add_subcommand("analyze", "report skew, orientation, blank, content box, colour and seal");
@@ -203,6 +211,7 @@ int main(int argc, char** argv) {
     if (*init) return cmd_init(init_dir);
     if (*roster_import) return cmd_roster_import(archive, op, roster_file, dry_run);
     if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers);
+    if (*index_rebuild) return cmd_index_rebuild(archive, op);
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);

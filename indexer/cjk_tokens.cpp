@@ -21,30 +21,8 @@ bool is_word_char(char32_t c) {
 
 }  // namespace
 
-char32_t fold_char(char32_t c) {
-  if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
-  else if (c == 0x3000) c = ' ';
-  if (c >= 'A' && c <= 'Z') c += 32;
-  return c;
-}
-
-std::u32string fold(std::u32string_view s) {
-  std::u32string out(s);
-  for (char32_t& c : out) c = fold_char(c);
-  return out;
-}
-
-std::u32string compact_folded(std::string_view utf8_text) {
-  std::u32string out;
-  for (char32_t c : utf8_to_u32(utf8_text)) {
-    c = fold_char(c);
-    if (!is_space(c)) out.push_back(c);
-  }
-  return out;
-}
-
-Tokens tokenize(std::string_view utf8_text) {
-  const std::u32string t = fold(utf8_to_u32(utf8_text));
+Tokens tokenize(std::string_view utf8_text, TextFolder& folder) {
+  const std::u32string t = folder.fold(utf8_to_u32(utf8_text));
   Tokens out;
   auto add = [](std::string& list, std::u32string_view tok) {
     if (!list.empty()) list.push_back(' ');

@@ -9,24 +9,20 @@
 // table cells and names), and the final check of every candidate is an exact substring test
 // on the folded text with whitespace removed, so results never depend on the token scheme.
 // Latin letters and digits form words (学籍号 and ID numbers match whole or by prefix).
-// Folding: full-width ASCII forms -> ASCII, ideographic space -> space, lower case.
+// Folding (text_folder.h): full-width ASCII -> ASCII, lower case, Traditional -> Simplified.
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace xueji {
+#include "indexer/text_folder.h"
 
-char32_t fold_char(char32_t c);
-std::u32string fold(std::u32string_view s);
+namespace xueji {
 
 struct Tokens {
   std::string unigrams;  // space-separated CJK characters and Latin/digit words
   std::string bigrams;   // space-separated CJK character pairs
 };
 
-Tokens tokenize(std::string_view utf8_text);
-
-// The folded text without whitespace: the space in which substring matches are checked.
-std::u32string compact_folded(std::string_view utf8_text);
+Tokens tokenize(std::string_view utf8_text, TextFolder& folder);
 
 }  // namespace xueji

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "indexer/cjk_tokens.h"
+#include "indexer/search_query.h"
 #include "models/error.h"
 #include "models/ocr_page.h"
 #include "models/utf8.h"
@@ -14,43 +15,6 @@ struct Term {
   std::u32string compact;  // folded, whitespace removed: what must occur in the text
   std::string fts;         // the FTS5 sub-expression that finds candidates
 };
-
-std::vector<std::string> split_query(const std::string& q) {
-  std::vector<std::string> terms;
-  std::string cur;
-  bool quoted = false;
-  for (char c : q) {
-    if (c == '"') {
-      if (quoted) {
-        terms.push_back(cur);
-        cur.clear();
-      } else if (!cur.empty()) {
-        terms.push_back(cur);
-        cur.clear();
-      }
-      quoted = !quoted;
-    } else if (!quoted && (c == ' ' || c == '\t' || c == '\n')) {
-      if (!cur.empty()) terms.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (quoted) throw Error(ErrorCode::InvalidArgument, "unbalanced quote in the query");
-  if (!cur.empty()) terms.push_back(cur);
-  // U+3000 (ideographic space) also separates terms.
-  std::vector<std::string> out;
-  const std::string ideo = "\xE3\x80\x80";
-  for (const std::string& t : terms) {
-    size_t start = 0, pos;
-    while ((pos = t.find(ideo, start)) != std::string::npos) {
-      if (pos > start) out.push_back(t.substr(start, pos - start));
-      start = pos + ideo.size();
-    }
-    if (start < t.size()) out.push_back(t.substr(start));
-  }
-  return out;
-}
 
 std::vector<std::string> split_spaces(const std::string& s) {
   std::vector<std::string> out;
@@ -69,10 +33,10 @@ bool is_latin_word(const std::string& tok) {
   return c < 0x80 || !is_cjk(utf8_to_u32(tok).front());
 }
 
-Term make_term(const std::string& raw) {
+Term make_term(const std::string& raw, TextFolder& folder) {
   Term t;
-  t.compact = compact_folded(raw);
-  const Tokens tok = tokenize(raw);
+  t.compact = folder.compact(raw);
+  const Tokens tok = tokenize(raw, folder);
   std::vector<std::string> pieces;
   const auto bigrams = split_spaces(tok.bigrams);
   if (!bigrams.empty()) {
@@ -90,12 +54,12 @@ Term make_term(const std::string& raw) {
   return t;
 }
 
-std::string make_snippet(const std::string& text, const std::u32string& needle) {
+std::string make_snippet(const std::string& text, const std::u32string& needle, TextFolder& folder) {
   const std::u32string orig = utf8_to_u32(text);
   std::u32string compact;
   std::vector<size_t> map;
   for (size_t i = 0; i < orig.size(); ++i) {
-    const char32_t c = fold_char(orig[i]);
+    const char32_t c = folder.fold(orig[i]);
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
     compact.push_back(c);
     map.push_back(i);
@@ -117,7 +81,7 @@ std::string make_snippet(const std::string& text, const std::u32string& needle) 
 
 }  // namespace
 
-PageIndex::PageIndex(sql::Db& db) : db_(db) {
+PageIndex::PageIndex(sql::Db& db) : db_(db), folder_(std::make_unique<TextFolder>()) {
   db_.exec(
       "CREATE VIRTUAL TABLE IF NOT EXISTS page_fts USING fts5("
       "meta_uni, meta_bi, body_uni, body_bi, tokenize='unicode61 remove_diacritics 0')");
@@ -126,7 +90,7 @@ PageIndex::PageIndex(sql::Db& db) : db_(db) {
 void PageIndex::add_page(int64_t page_id, const PageMeta& meta, const std::string& text) {
   const std::string meta_text = meta.student_id + " " + meta.student_name + " " + meta.doc_type +
                                 " " + meta.title;
-  const Tokens m = tokenize(meta_text), b = tokenize(text);
+  const Tokens m = tokenize(meta_text, *folder_), b = tokenize(text, *folder_);
   sql::Stmt st(db_,
                "INSERT INTO page_fts(rowid, meta_uni, meta_bi, body_uni, body_bi) "
                "VALUES(?,?,?,?,?)");
@@ -139,43 +103,102 @@ void PageIndex::remove_page(int64_t page_id) {
   st.bind(1, page_id).run();
 }
 
-std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchParams& params) {
-  if (!is_valid_utf8(query)) throw Error(ErrorCode::InvalidArgument, "the query is not valid UTF-8");
-  std::vector<Term> terms;
-  for (const std::string& raw : split_query(query)) {
-    Term t = make_term(raw);
-    if (!t.fts.empty()) terms.push_back(std::move(t));
-  }
-  if (terms.empty())
-    throw Error(ErrorCode::InvalidArgument, "the query has no characters to search for");
-  std::string match;
-  for (const Term& t : terms) match += (match.empty() ? "" : " AND ") + t.fts;
+PageIndex::~PageIndex() = default;
 
-  sql::Stmt st(db_,
-               "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r, p.number, p.text, d.pdf_path, "
-               "d.doc_type, d.title, s.id, s.name FROM page_fts f "
-               "JOIN pages p ON p.id = f.rowid JOIN documents d ON d.id = p.document_id "
-               "JOIN students s ON s.id = d.student_id "
-               "WHERE page_fts MATCH ?1 ORDER BY r, d.id, p.number");
-  st.bind(1, match);
+int PageIndex::rebuild() {
+  db_.exec("DELETE FROM page_fts");
+  sql::Stmt pages(db_,
+                  "SELECT p.id, p.text, s.id, s.name, d.doc_type, d.title FROM pages p "
+                  "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id "
+                  "WHERE d.deleted_at IS NULL ORDER BY p.id");
+  int n = 0;
+  while (pages.step()) {
+    add_page(pages.integer(0), PageMeta{pages.text(2), pages.text(3), pages.text(4), pages.text(5)}, pages.text(1));
+    ++n;
+  }
+  return n;
+}
+
+std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchParams& params) {
+  const SearchQuery q = parse_query(query);
+  struct Clause {
+    std::vector<Term> any;
+    bool exclude;
+  };
+  std::vector<Clause> clauses;
+  for (const QueryClause& c : q.clauses) {
+    Clause k{{}, c.exclude};
+    for (const std::string& raw : c.any) {
+      Term t = make_term(raw, *folder_);
+      if (!t.fts.empty()) k.any.push_back(std::move(t));
+    }
+    if (!k.any.empty()) clauses.push_back(std::move(k));
+  }
+  std::string match;  // candidates: every positive clause (exclusions are checked exactly below)
+  for (const Clause& c : clauses) {
+    if (c.exclude) continue;
+    std::string alt;
+    for (const Term& t : c.any) alt += (alt.empty() ? "" : " OR ") + t.fts;
+    match += (match.empty() ? "(" : " AND (") + alt + ")";
+  }
+  if (match.empty() && q.filters.empty())
+    throw Error(ErrorCode::InvalidArgument, "the query has no characters to search for");
+
+  // Field filters: SQL over the catalog, values always bound, never spliced.
+  std::string where = "d.deleted_at IS NULL";
+  std::vector<std::string> binds;
+  std::vector<std::u32string> name_in, name_out;  // name: is checked on the folded name below
+  for (const QueryFilter& f : q.filters) {
+    if (f.field == "name") {
+      (f.exclude ? name_out : name_in).push_back(folder_->compact(f.value));
+      continue;
+    }
+    binds.push_back(f.value);
+    const std::string v = "?" + std::to_string(binds.size());  // numbered: used twice in some
+    std::string cond;
+    if (f.field == "student") cond = "s.id LIKE " + v + " || '%'";
+    if (f.field == "grade") cond = "instr(s.grade, " + v + ") > 0";
+    if (f.field == "class") cond = "(s.class_name = " + v + " OR s.class_name = " + v + " || '班')";
+    if (f.field == "type") cond = "(d.doc_type = " + v + " OR d.type_code = upper(" + v + "))";
+    if (f.field == "year") cond = "substr(COALESCE(NULLIF(d.doc_date, ''), d.created_at), 1, 4) = " + v;
+    where += f.exclude ? " AND NOT " + cond : " AND " + cond;
+  }
+  const std::string base =
+      " p.number, p.text, d.pdf_path, d.doc_type, d.title, s.id, s.name FROM pages p "
+      "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
+  const std::string n_match = std::to_string(binds.size() + 1);
+  const std::string sql = match.empty()
+      ? "SELECT 0.0 AS r," + base + "WHERE " + where + " ORDER BY s.id, d.id, p.number"
+      : "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r," + base + "JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?" +
+            n_match + " AND " + where + " ORDER BY r, d.id, p.number";
+  sql::Stmt st(db_, sql);
+  for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
+  if (!match.empty()) st.bind(static_cast<int>(binds.size() + 1), match);
+
   std::vector<SearchHit> hits;
   int skipped = 0;
   while (st.step()) {
     const std::string body = st.text(2);
-    const std::u32string body_c = compact_folded(body);
-    const std::u32string meta_c =
-        compact_folded(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
-    // Exact-substring check: every term must occur in the page text or the record's fields.
+    const std::u32string body_c = folder_->compact(body);
+    const std::u32string meta_c = folder_->compact(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
+    const std::u32string name_c = folder_->compact(st.text(7));
+    // Exact-substring check of every clause on the page text and the record's fields.
     const Term* body_term = nullptr;
     bool ok = true;
-    for (const Term& t : terms) {
-      const bool in_body = body_c.find(t.compact) != std::u32string::npos;
-      if (in_body && !body_term) body_term = &t;
-      if (!in_body && meta_c.find(t.compact) == std::u32string::npos) {
+    for (const Clause& c : clauses) {
+      bool found = false;
+      for (const Term& t : c.any) {
+        const bool in_body = body_c.find(t.compact) != std::u32string::npos;
+        if (in_body && !body_term && !c.exclude) body_term = &t;
+        found = found || in_body || meta_c.find(t.compact) != std::u32string::npos;
+      }
+      if (found == c.exclude) {
         ok = false;
         break;
       }
     }
+    for (const auto& n : name_in) ok = ok && name_c.find(n) != std::u32string::npos;
+    for (const auto& n : name_out) ok = ok && name_c.find(n) == std::u32string::npos;
     if (!ok) continue;
     if (skipped < params.offset) {
       ++skipped;
@@ -188,7 +211,7 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
     h.doc_type = st.text(4);
     h.student_id = st.text(6);
     h.name = st.text(7);
-    h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string());
+    h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
     hits.push_back(std::move(h));
     if (static_cast<int>(hits.size()) >= params.limit) break;
   }

@@ -2,12 +2,15 @@
 // The full-text index of page texts, kept in the catalog database (SQLite FTS5) so that a
 // document and its index entries are committed in one transaction.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/sqlite.h"
 
 namespace xueji {
+
+class TextFolder;
 
 struct PageMeta {
   std::string student_id, student_name, doc_type, title;
@@ -28,16 +31,22 @@ struct SearchParams {
 class PageIndex {
  public:
   explicit PageIndex(sql::Db& db);  // creates the index tables if missing
+  ~PageIndex();
 
   // Adds one page (call inside the catalog transaction that inserted it).
   void add_page(int64_t page_id, const PageMeta& meta, const std::string& text);
   void remove_page(int64_t page_id);
+  // Empties the index and indexes every page of every document in the catalog again (call
+  // inside a transaction); returns the number of pages.
+  int rebuild();
 
-  // Throws Error(InvalidArgument) for an empty or malformed query.
+  // The query language is in search_query.h. Throws Error(InvalidArgument) for an empty or
+  // malformed query.
   std::vector<SearchHit> search(const std::string& query, const SearchParams& params = {});
 
  private:
   sql::Db& db_;
+  std::unique_ptr<TextFolder> folder_;
 };
 
 }  // namespace xueji

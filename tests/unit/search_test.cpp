@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+
 #include "indexer/cjk_tokens.h"
+#include "indexer/text_folder.h"
 #include "indexer/page_index.h"
 #include "models/catalog.h"
 #include "models/error.h"
@@ -11,13 +15,17 @@ using namespace xueji;
 using xueji::testing::TempDir;
 
 TEST(CjkTokens, UnigramsBigramsAndWords) {
-  Tokens t = tokenize("张伟 G11010519491231002X 数学９５分，优秀");
+  TextFolder f;
+  Tokens t = tokenize("张伟 G11010519491231002X 数学９５分，优秀", f);
   EXPECT_EQ(t.unigrams, "张 伟 g11010519491231002x 数 学 95 分 优 秀");
   // Punctuation and digits end a CJK run: no pair spans them.
   EXPECT_EQ(t.bigrams, "张伟 数学 优秀");
   // Whitespace inside a CJK run does not break it (OCR line breaks inside names and cells).
-  EXPECT_EQ(tokenize("张\n伟明").bigrams, "张伟 伟明");
-  EXPECT_EQ(u32_to_utf8(compact_folded("Ａ b\n张")), "ab张");
+  EXPECT_EQ(tokenize("张\n伟明", f).bigrams, "张伟 伟明");
+  EXPECT_EQ(u32_to_utf8(f.compact("Ａ b\n张")), "ab张");
+  // Traditional folds to Simplified, character by character.
+  EXPECT_EQ(u32_to_utf8(f.compact("學籍號 體檢")), "学籍号体检");
+  EXPECT_EQ(tokenize("歐陽曉雯", f).bigrams, "欧阳 阳晓 晓雯");
 }
 
 class SearchTest : public ::testing::Test {
@@ -100,4 +108,117 @@ TEST_F(SearchTest, MalformedQueriesGetClearErrors) {
   EXPECT_THROW(search("\"unbalanced"), Error);
   EXPECT_THROW(search("，。！"), Error);
   EXPECT_THROW(search(""), Error);
+}
+
+TEST_F(SearchTest, TraditionalAndSimplifiedFindEachOther) {
+  add("G11010519491231002X", "CJD", {"學習認真，成績優秀。"});  // a page in Traditional characters
+  auto hits = search("学习认真");  // Simplified query, both scripts on the pages
+  EXPECT_EQ(hits.size(), 2u);
+  hits = search("成績優秀");  // Traditional query, Traditional page
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].snippet.find("【成績優秀】"), std::string::npos) << hits[0].snippet;  // the page as written
+  EXPECT_EQ(search("歐陽曉雯").size(), 3u);  // a Traditional name query finds every page of hers (name field)
+  EXPECT_EQ(search("９５").size(), 1u);     // full-width digits
+}
+
+TEST_F(SearchTest, OrExcludeAndFieldFilters) {
+  EXPECT_EQ(search("英语 OR 集体").size(), 2u);
+  EXPECT_EQ(search("数学 -95").size(), 1u);
+  EXPECT_EQ(search("数学 -95")[0].student_id, "L110105200802291234");
+  EXPECT_EQ(search("数学 student:L1101").size(), 1u);
+  EXPECT_EQ(search("数学 student:g1101").size(), 1u);  // prefix, either case
+  EXPECT_EQ(search("name:晓雯").size(), 2u);              // filter alone: all her pages
+  EXPECT_EQ(search("数学 -name:晓雯").size(), 1u);
+  EXPECT_EQ(search("数学 class:4").size(), 1u);
+  EXPECT_EQ(search("数学 class:4班").size(), 1u);
+  EXPECT_EQ(search("数学 class:1").size(), 0u);
+  EXPECT_EQ(search("grade:2015").size(), 4u);
+  EXPECT_EQ(search("type:成绩单").size(), 2u);
+  EXPECT_EQ(search("type:XJK 集体").size(), 1u);
+  EXPECT_EQ(search("-type:XJK 学习").size(), 1u);
+  const std::string this_year = [] {
+    const std::time_t t = std::time(nullptr);
+    char b[8];
+    std::strftime(b, sizeof b, "%Y", std::gmtime(&t));
+    return std::string(b);
+  }();
+  EXPECT_EQ(search("year:" + this_year).size(), 4u);  // no document date: the capture year
+  EXPECT_EQ(search("year:1999").size(), 0u);
+  EXPECT_EQ(search("\"学习认真\" OR 集体").size(), 2u);
+}
+
+TEST_F(SearchTest, MalformedQueriesNameTheProblem) {
+  auto message = [&](const std::string& q) {
+    try {
+      search(q);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("OR 数学").find("OR needs a word on its left"), std::string::npos);
+  EXPECT_NE(message("数学 OR").find("OR needs a word on its right"), std::string::npos);
+  EXPECT_NE(message("数学 OR -语文").find("excluded"), std::string::npos);
+  EXPECT_NE(message("year:15").find("four-digit"), std::string::npos);
+  EXPECT_NE(message("student:G11%").find("学籍号"), std::string::npos);
+  EXPECT_NE(message("grade:").find("needs a value"), std::string::npos);
+  EXPECT_NE(message(std::string(1001, 'a')).find("too long"), std::string::npos);
+  EXPECT_NE(message("\xff\xfe").find("UTF-8"), std::string::npos);
+}
+
+TEST_F(SearchTest, RebuildGivesTheSameAnswers) {
+  const auto before = search("数学");
+  {
+    sql::Transaction tx(catalog_->db());
+    catalog_->db().exec("DELETE FROM page_fts");
+    tx.commit();
+  }
+  EXPECT_TRUE(search("数学").empty());
+  {
+    sql::Transaction tx(catalog_->db());
+    PageIndex index(catalog_->db());
+    EXPECT_EQ(index.rebuild(), 4);
+    tx.commit();
+  }
+  const auto after = search("数学");
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].snippet, before[i].snippet);
+}
+
+// Random and hostile queries: a result or an Error(InvalidArgument), never a crash or an SQL
+// error.
+TEST_F(SearchTest, FuzzedQueriesGiveResultsOrClearErrors) {
+  std::mt19937 rng(20261128);
+  const std::vector<std::string> pieces = {"\"", "*", "^", "(", ")", ":", "-", "OR", "AND", "NOT", "NEAR", "{", "}",
+                                           "数学", "學", "晓雯", "G1101", "student:", "name:", "type:", "year:2015",
+                                           "\xed\xa0\x80",  // a lone surrogate, as UTF-8 bytes
+                                           "\xff", "\xc0\xaf", "　", "，", "😀", "𠀀", "'", ";", "--", "%", "_", "\\"};
+  int results = 0, errors = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string q;
+    const int n = static_cast<int>(rng() % 8) + 1;
+    for (int k = 0; k < n; ++k) {
+      if (rng() % 4 == 0) {  // random code point, sometimes invalid
+        const char32_t c = static_cast<char32_t>(rng() % 0x11000);
+        q += (c >= 0xD800 && c <= 0xDFFF) ? std::string("\xed\xb0\x80") : u32_to_utf8(std::u32string(1, c ? c : U'x'));
+      } else {
+        q += pieces[rng() % pieces.size()];
+      }
+      if (rng() % 2) q += " ";
+    }
+    try {
+      search(q);
+      ++results;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidArgument) << q << ": " << e.what();
+      ++errors;
+    }
+  }
+  EXPECT_GT(results, 100);
+  EXPECT_GT(errors, 100);
+  // 10,000 characters: a clear error, quickly.
+  EXPECT_THROW(search(std::string(10000, 'x')), Error);
+  std::string long_cjk;
+  for (int i = 0; i < 10000; ++i) long_cjk += "学";
+  EXPECT_THROW(search(long_cjk), Error);
 }
