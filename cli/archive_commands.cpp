@@ -85,7 +85,12 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
                      {"doc_type", h.doc_type},
                      {"page", h.page},
                      {"snippet", h.snippet},
-                     {"score", h.score}});
+                     {"score", h.score},
+                     {"boxes", [&] {
+                        nlohmann::json b = nlohmann::json::array();
+                        for (const Box& x : h.boxes) b.push_back({x.x, x.y, x.w, x.h});
+                        return b;
+                      }()}});
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }

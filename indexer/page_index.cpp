@@ -79,6 +79,45 @@ std::string make_snippet(const std::string& text, const std::u32string& needle, 
          (to < orig.size() ? "…" : "");
 }
 
+// Character-level boxes of the first occurrence of `needle` (folded, compact) in the page's
+// words: each character gets an equal share of its word's width (Chinese characters are
+// square; for Latin words it is an approximation), consecutive characters of one word are
+// joined into one box.
+std::vector<Box> hit_boxes(const std::string& word_table_text, const std::u32string& needle, TextFolder& folder) {
+  std::vector<Box> out;
+  if (needle.empty() || word_table_text.empty()) return out;
+  const OcrPage page = parse_word_table(word_table_text);
+  struct Pos {
+    const OcrWord* word;
+    int index, count;
+  };
+  std::u32string compact;
+  std::vector<Pos> where;
+  for (const OcrLine& l : page.lines)
+    for (const OcrWord& w : l.words) {
+      const std::u32string chars = utf8_to_u32(w.text);
+      for (size_t i = 0; i < chars.size(); ++i) {
+        const char32_t c = folder.fold(chars[i]);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+        compact.push_back(c);
+        where.push_back({&w, static_cast<int>(i), static_cast<int>(chars.size())});
+      }
+    }
+  const size_t pos = compact.find(needle);
+  if (pos == std::u32string::npos) return out;
+  for (size_t k = pos; k < pos + needle.size();) {
+    const Pos& first = where[k];
+    size_t j = k;
+    while (j + 1 < pos + needle.size() && where[j + 1].word == first.word) ++j;
+    const Box& b = first.word->box;
+    const int x0 = b.x + b.w * first.index / first.count;
+    const int x1 = b.x + b.w * (where[j].index + 1) / first.count;
+    out.push_back(Box{x0, b.y, std::max(1, x1 - x0), b.h});
+    k = j + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 PageIndex::PageIndex(sql::Db& db) : db_(db), folder_(std::make_unique<TextFolder>()) {
@@ -164,7 +203,7 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
     where += f.exclude ? " AND NOT " + cond : " AND " + cond;
   }
   const std::string base =
-      " p.number, p.text, d.pdf_path, d.doc_type, d.title, s.id, s.name FROM pages p "
+      " p.number, p.text, d.pdf_path, d.doc_type, d.title, s.id, s.name, p.words FROM pages p "
       "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
   const std::string n_match = std::to_string(binds.size() + 1);
   const std::string sql = match.empty()
@@ -212,6 +251,7 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
     h.student_id = st.text(6);
     h.name = st.text(7);
     h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
+    if (body_term) h.boxes = hit_boxes(st.text(8), body_term->compact, *folder_);
     hits.push_back(std::move(h));
     if (static_cast<int>(hits.size()) >= params.limit) break;
   }

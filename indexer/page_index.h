@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/ocr_page.h"
 #include "models/sqlite.h"
 
 namespace xueji {
@@ -21,6 +22,9 @@ struct SearchHit {
   int page = 0;  // 1-based
   std::string snippet;  // the hit marked 【…】
   double score = 0;     // larger is better
+  // Where the first hit on the page lies in the page image (master pixels), one box per OCR
+  // word it touches, cut to the hit's characters; empty when the hit is in the record's fields.
+  std::vector<Box> boxes;
 };
 
 struct SearchParams {

@@ -221,8 +221,8 @@ long long Catalog::add_document(const DocumentRecord& doc) {
   const long long id = db_.last_insert_rowid();
   sql::Stmt pg(db_,
                "INSERT INTO pages(document_id,number,source,width,height,dpi,skew_deg,ocr_confidence,text,"
-               "orientation,blank,color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence) "
-               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               "orientation,blank,color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence,words) "
+               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const PageRecord& p : doc.pages) {
     pg.reset();
     pg.bind(1, static_cast<int64_t>(id)).bind(2, p.number).bind(3, p.source).bind(4, p.width);
@@ -230,6 +230,7 @@ long long Catalog::add_document(const DocumentRecord& doc) {
     pg.bind(10, p.orientation).bind(11, p.blank ? 1 : 0).bind(12, p.color_mode).bind(13, p.seal ? 1 : 0);
     pg.bind(14, p.content_box.x).bind(15, p.content_box.y).bind(16, p.content_box.w).bind(17, p.content_box.h);
     pg.bind(18, p.analysis_confidence);
+    pg.bind(19, p.words);
     pg.run();
   }
   sql::Stmt fl(db_, "INSERT INTO files(path,document_id,kind,page,sha256,size,created_at) VALUES(?,?,?,?,?,?,?)");

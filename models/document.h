@@ -33,6 +33,7 @@ struct PageRecord {
   double analysis_confidence = 0;
   double ocr_confidence = 0; // mean word confidence 0..100
   std::string text;          // recognized text, lines joined by '\n'
+  std::string words;         // the OCR words with boxes in master pixels (word_table() format)
 };
 
 struct FileRecord {

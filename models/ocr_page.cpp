@@ -46,6 +46,47 @@ std::string OcrPage::folded_text() const {
   return out;
 }
 
+std::string word_table(const OcrPage& page) {
+  std::string out;
+  for (size_t l = 0; l < page.lines.size(); ++l)
+    for (const OcrWord& w : page.lines[l].words)
+      out += std::to_string(l) + '\t' + std::to_string(w.box.x) + '\t' + std::to_string(w.box.y) + '\t' +
+             std::to_string(w.box.w) + '\t' + std::to_string(w.box.h) + '\t' + w.text + '\n';
+  return out;
+}
+
+OcrPage parse_word_table(const std::string& table) {
+  OcrPage page;
+  size_t pos = 0;
+  while (pos < table.size()) {
+    size_t end = table.find('\n', pos);
+    if (end == std::string::npos) end = table.size();
+    const std::string row = table.substr(pos, end - pos);
+    pos = end + 1;
+    int f[5] = {0, 0, 0, 0, 0};
+    size_t p = 0;
+    bool ok = true;
+    for (int& v : f) {
+      const size_t tab = row.find('\t', p);
+      if (tab == std::string::npos) {
+        ok = false;
+        break;
+      }
+      try {
+        v = std::stoi(row.substr(p, tab - p));
+      } catch (const std::exception&) {
+        ok = false;
+        break;
+      }
+      p = tab + 1;
+    }
+    if (!ok || f[0] < 0) continue;
+    while (page.lines.size() <= static_cast<size_t>(f[0])) page.lines.emplace_back();
+    page.lines[static_cast<size_t>(f[0])].words.push_back(OcrWord{row.substr(p), Box{f[1], f[2], f[3], f[4]}, 0});
+  }
+  return page;
+}
+
 double OcrPage::mean_confidence() const {
   double sum = 0;
   int n = 0;

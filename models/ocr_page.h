@@ -35,6 +35,11 @@ struct OcrPage {
   double mean_confidence() const;  // of the words; no_text_confidence when there are none
 };
 
+// The words of a page with their boxes, one per line: "<line>\t<x>\t<y>\t<w>\t<h>\t<text>"
+// (word texts hold no whitespace). Kept with each page in the catalog.
+std::string word_table(const OcrPage& page);
+OcrPage parse_word_table(const std::string& table);  // lines and words only (no sizes)
+
 // True when the code point belongs to a CJK script (Han, kana, hangul, CJK punctuation,
 // full-width forms): no space is written between two such characters.
 bool is_cjk(char32_t c);

@@ -73,6 +73,11 @@ void hash_v1_files(sql::Db& db, const std::filesystem::path& root) {
 
 }  // namespace
 
+// Version 3: each page keeps its OCR words with their boxes (for search hits on the image).
+constexpr const char* kV3 = R"sql(
+ALTER TABLE pages ADD COLUMN words TEXT NOT NULL DEFAULT '';
+)sql";
+
 int schema_version(sql::Db& db) {
   sql::Stmt st(db, "PRAGMA user_version");
   st.step();
@@ -83,6 +88,7 @@ void create_schema(sql::Db& db) {
   sql::Transaction tx(db);
   db.exec(kV1);
   db.exec(kV2);
+  db.exec(kV3);
   db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
   append_audit(db, os_user_name(), "create-archive", "archive", "", "schema " + std::to_string(kSchemaVersion));
   tx.commit();
@@ -101,6 +107,7 @@ void migrate_schema(sql::Db& db, const std::filesystem::path& root, const std::s
       db.exec(kV2);
       hash_v1_files(db, root);
     }
+    if (v == 2) db.exec(kV3);  // pages imported before keep no word boxes (search gives no boxes for them)
     ++v;
     db.exec("PRAGMA user_version=" + std::to_string(v));
     append_audit(db, op, "upgrade-schema", "archive", "", "to schema " + std::to_string(v));

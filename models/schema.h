@@ -10,7 +10,7 @@
 
 namespace xueji {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 int schema_version(sql::Db& db);
 // Creates the newest schema in an empty database.

@@ -136,6 +136,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
     rec.analysis_confidence = an.confidence;
     rec.ocr_confidence = work.ocr.mean_confidence();
     rec.text = work.ocr.text();
+    rec.words = word_table(work.ocr);
     result.pages.push_back(std::move(rec));
   }, progress);
   check_cancel(cancel);

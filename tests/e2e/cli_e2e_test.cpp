@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/core.hpp>
 
 #include "models/catalog.h"
 #include "models/text_encoding.h"
@@ -179,6 +181,26 @@ TEST_F(CliEndToEnd, ImportTwoStudentsThenSearchAndExtract) {
   EXPECT_EQ(hits[0]["document"], b_pdf);
   EXPECT_EQ(hits[0]["page"], 2);
   EXPECT_NE(hits[0]["snippet"].get<std::string>().find("【" + phrase + "】"), std::string::npos);
+  // The hit's boxes lie on the phrase's ink in the page's master image.
+  {
+    const std::string master = archive() + "/" + b_pdf.substr(0, b_pdf.size() - 4) + "-0002.jpg";
+    const cv::Mat page = cv::imread(master, cv::IMREAD_GRAYSCALE);
+    ASSERT_FALSE(page.empty()) << master;
+    ASSERT_FALSE(hits[0]["boxes"].empty());
+    int width = 0;
+    for (const auto& b : hits[0]["boxes"]) {
+      const cv::Rect r(b[0], b[1], b[2], b[3]);
+      ASSERT_EQ(r & cv::Rect(0, 0, page.cols, page.rows), r) << r;
+      double lo;
+      cv::minMaxLoc(page(r), &lo);
+      EXPECT_LT(lo, 128) << r;
+      width += r.width;
+      EXPECT_LT(r.height, 100) << r;  // one text line at 300 dpi
+    }
+    // Six characters of about 50 px each.
+    EXPECT_GT(width, 6 * 30);
+    EXPECT_LT(width, 6 * 90);
+  }
 
   const std::string a_phrase = unique_phrase(a_text_, 5, {b1_text_, b2_text_});
   ASSERT_FALSE(a_phrase.empty()) << a_text_;
@@ -223,7 +245,7 @@ TEST_F(CliEndToEnd, BadInputFailsClearlyAndLeavesArchiveAsItWas) {
       {"import --student " + a_.id + " --doctype 作业 " + quote(a_pages_[0]), "unknown document type"},
       {"roster import " + quote((bad / "utf16.csv").string()), "UTF-16"},
       {"roster import " + quote((bad / "cols.csv").string()), "lacks column"},
-      {"search " + quote("\"open"), "unbalanced quote"},
+      {"search " + quote("\"open"), "quote is not closed"},
   };
   for (const Case& c : cases) {
     auto r = xueji(c.args);
