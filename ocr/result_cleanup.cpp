@@ -23,10 +23,18 @@ bool punctuation_only(const std::string& text) {
 
 }  // namespace
 
+// A word that is only vertical bars is a table rule or a paper edge the line removal missed
+// (a rule cut short by the scan's edge, a border beside a cell); school records never print a
+// bar as text.
+bool bar_only(const std::string& text) {
+  const std::u32string cps = utf8_to_u32(text);
+  return !cps.empty() && std::all_of(cps.begin(), cps.end(), [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; });
+}
+
 void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params) {
   for (OcrLine& line : page.lines)
     std::erase_if(line.words, [&](const OcrWord& w) {
-      return punctuation_only(w.text) && w.confidence < params.min_punctuation_word_confidence;
+      return bar_only(w.text) || (punctuation_only(w.text) && w.confidence < params.min_punctuation_word_confidence);
     });
 
   // Curly quotes: pair each “ with the next ” in reading order; unpaired ones are removed.

@@ -15,8 +15,9 @@ struct ResultCleanupParams {
   float min_punctuation_word_confidence = 50;
 };
 
-// Drops low-confidence punctuation-only words and curly quotes that have no partner on the
-// page (Chinese quotation marks come in pairs; the phantoms come alone).
+// Drops low-confidence punctuation-only words, words that are only vertical bars (rules), and
+// curly quotes that have no partner on the page (Chinese quotation marks come in pairs; the
+// phantoms come alone).
 void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params = {});
 
 // Groups of lines whose boxes overlap (vertically by more than half the smaller height and

@@ -41,8 +41,10 @@ TEST(ResultCleanup, DropsPhantomPunctuationAndUnpairedQuotesOnly) {
   page.lines.push_back(line({{"年级：2015级", 90}, {"”", 60}, {"班级", 92}, {"，", 30}, {"学籍号", 91}}));
   page.lines.push_back(line({{"他说“好好学习”。", 90}, {"，", 95}, {"@", 20}}));
   page.lines.push_back(line({{"”班级", 55}}));
+  page.lines.push_back(line({{"|", 89}, {"性别", 93}, {"丨", 70}, {"男", 90}}));
   drop_phantom_punctuation(page);
-  ASSERT_EQ(page.lines.size(), 3u);
+  ASSERT_EQ(page.lines.size(), 4u);
+  EXPECT_EQ(page.lines[3].text(), "性别男");
   // A confident lone quote word that has no partner is still a phantom; the low-confidence
   // comma goes; the paired quotes and the confident comma stay.
   EXPECT_EQ(page.lines[0].text(), "年级：2015级班级学籍号");
