@@ -16,7 +16,7 @@ trap 'rm -rf "$W"' EXIT
 $X init "$W/a" >/dev/null
 ID=G110108200803151231  # from samples/roster.csv
 $X roster import --archive "$W/a" samples/roster.csv >/dev/null
-OPTS=(--device test --source adf --mode gray --dpi 300 --height-mm 200 --width-mm 200 --set test-picture=Grid
+OPTS=(--device test --source adf --mode gray --dpi 300 --height-mm 200 --width-mm 200 --set "test-picture=Color pattern"
       --set read-limit=yes --set read-limit-size=65536 --set read-delay=yes --set read-delay-duration=$DELAY)
 echo "run 1: capture only"
 $X scan --quiet --json --archive "$W/a" "${OPTS[@]}" --job only > "$W/1.json"

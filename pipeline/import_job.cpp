@@ -92,7 +92,10 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
 
   EnginePool engines(params.ocr, params.workers);
   engines.engine(0);  // fail early (missing language data) before any page work
-  const StageFactory stages = [&](const EngineProvider& e) { return default_page_stages(params.stages, e, cancel); };
+  const StageFactory stages = [&](const EngineProvider& e) {
+    if (params.worker_nice > 0) lower_this_thread_priority(params.worker_nice);  // runs in each worker
+    return default_page_stages(params.stages, e, cancel);
+  };
   PdfParams pdf_params = params.pdf;
   if (pdf_params.meta.title.empty())
     pdf_params.meta.title = type->name + " " + student->name + " " + id.normalized;

@@ -33,6 +33,7 @@ struct PipelineParams {
   int master_jpeg_quality = 92;
   OcrParams ocr;
   int workers = default_workers();  // pages cleaned and recognized in parallel
+  int worker_nice = 0;  // > 0: workers run at lower priority (a scan job: capture comes first)
   PdfParams pdf;
 };
 

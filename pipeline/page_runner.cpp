@@ -1,5 +1,11 @@
 #include "pipeline/page_runner.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -161,6 +167,13 @@ void work_loop(Run& run, const std::vector<PageStage>& stages, const CancelToken
 }
 
 }  // namespace
+
+void lower_this_thread_priority(int nice) {
+  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(19, current + nice));  // best effort
+}
 
 void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
                     const StageFactory& stages, EnginePool& engines, const CancelToken* cancel,

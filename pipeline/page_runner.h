@@ -34,6 +34,10 @@ void process_images(const ImageSource& images, const LoadParams& load, const Sta
                     EnginePool& engines, const CancelToken* cancel, const std::function<void(PageWork&)>& sink,
                     const ProgressFn& progress = {});
 
+// Lowers the calling thread's scheduling priority by `nice` steps (Linux: per thread). Used for
+// page workers that must give way to a scanner's capture thread.
+void lower_this_thread_priority(int nice);
+
 void process_images(const std::vector<std::filesystem::path>& images, const LoadParams& load,
                     const StageFactory& stages, EnginePool& engines, const CancelToken* cancel,
                     const std::function<void(PageWork&)>& sink, const ProgressFn& progress = {});

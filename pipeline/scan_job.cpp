@@ -196,7 +196,9 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
         if (next_earlier < earlier.size()) return earlier[next_earlier++];
         return queue.pop();
       };
-      result.document = import_document(catalog, req, params, progress, cancel);
+      PipelineParams behind = params;  // recognition gives way to the capture thread
+      behind.worker_nice = std::max(behind.worker_nice, 10);
+      result.document = import_document(catalog, req, behind, progress, cancel);
     } else {
       while (queue.pop()) {
       }
