@@ -1,0 +1,343 @@
+// Search at scale: builds an archive of N synthetic pages of school-record text (names, 学籍号,
+// subjects and scores, teachers' comments, awards), indexes them with Xueji's index and, in the
+// same run, with SQLite's built-in trigram FTS5 over the same texts, then runs a fixed query mix
+// and reports build rate, index size, latency percentiles and recall/precision against a
+// brute-force substring scan.
+//   build/bench/search_bench --pages 100000 [--queries 1000] [--json OUT]
+//
+// Query mix (fixed by the seed): 60 % names and 学籍号 (full names, two-character given names,
+// ID prefixes), 20 % phrases of 3-8 characters cut from random pages, 10 % common one- and
+// two-character terms (学生, 成绩, 优秀 …) with and without filters, 10 % Traditional-character
+// and full-width forms of the above.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "indexer/page_index.h"
+#include "indexer/text_folder.h"
+#include "models/catalog.h"
+#include "models/error.h"
+#include "models/student_id.h"
+#include "models/utf8.h"
+
+using namespace xueji;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+const std::vector<std::string> kSurnames = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马",
+                                            "朱", "胡", "郭", "何", "林", "罗", "高", "欧阳", "司马", "诸葛", "郑", "谢"};
+const std::vector<std::string> kGiven = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰",
+                                         "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华", "玉", "萍",
+                                         "红", "鹏", "晓", "雯", "浩", "宇", "子", "涵", "欣", "怡", "思", "远", "博", "文"};
+const std::vector<std::string> kSubjects = {"语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "政治", "体育", "音乐", "美术"};
+const std::vector<std::string> kComments = {
+    "该生学习态度端正，上课认真听讲，积极回答问题。", "热爱集体，团结同学，乐于助人。", "担任班级学习委员，工作认真负责，深受同学信赖。",
+    "作业书写工整，按时完成，希望今后继续努力。", "性格开朗，兴趣广泛，喜爱阅读和绘画。", "在语文学习上还需加强，多读多写，提高表达能力。",
+    "积极参加学校组织的各项活动，表现突出。", "尊敬师长，遵守纪律，是一名优秀的学生。", "思维敏捷，善于思考，数学成绩优秀。",
+    "参加市级英语演讲比赛获得三等奖。", "发育正常，各项指标均在正常范围内。", "建议加强体育锻炼，注意用眼卫生。",
+    "被评为校级三好学生。", "获得区数学竞赛一等奖。", "热心公益，多次参加社区志愿服务。", "准予毕业。"};
+const std::vector<std::string> kCommon = {"学生", "成绩", "优秀", "学习", "同学", "认真", "语文", "数学", "学", "生", "班", "年"};
+const std::vector<std::string> kKinds = {"学籍卡", "成绩单", "体检表", "奖惩记录", "毕业生登记表"};
+
+std::string make_id(std::mt19937& rng) {
+  static const char* areas[] = {"110105", "110108", "310104", "330106", "440305", "510107", "130602"};
+  char body[18];
+  std::snprintf(body, sizeof body, "%s%04d%02d%02d%03d", areas[rng() % 7], 2000 + static_cast<int>(rng() % 12),
+                1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28), static_cast<int>(rng() % 1000));
+  return std::string("G") + body + *id_check_character(body);
+}
+
+struct Corpus {
+  std::vector<Student> students;
+  struct Page {
+    size_t student;
+    int kind, number;
+    std::string text;
+  };
+  std::vector<Page> pages;
+};
+
+Corpus make_corpus(int n_pages, unsigned seed) {
+  std::mt19937 rng(seed);
+  Corpus c;
+  const int per_student = 10;  // 5 documents of 2 pages
+  std::set<std::string> ids;
+  for (int s = 0; s * per_student < n_pages; ++s) {
+    Student st;
+    do st.id = make_id(rng);
+    while (!ids.insert(st.id).second);
+    st.name = kSurnames[rng() % kSurnames.size()] + kGiven[rng() % kGiven.size()] +
+              (rng() % 3 ? kGiven[rng() % kGiven.size()] : "");
+    st.gender = rng() % 2 ? "男" : "女";
+    st.birth_date = st.id.substr(7, 4) + "-" + st.id.substr(11, 2) + "-" + st.id.substr(13, 2);
+    st.grade = std::to_string(2010 + rng() % 15) + "级";
+    st.class_name = std::to_string(1 + rng() % 12) + "班";
+    c.students.push_back(st);
+    for (int k = 0; k < 5; ++k)
+      for (int p = 1; p <= 2 && static_cast<int>(c.pages.size()) < n_pages; ++p) {
+        std::string t = kKinds[static_cast<size_t>(k)] + "\n姓名 " + st.name + " 性别 " + st.gender + " 学籍号 " + st.id +
+                        "\n年级 " + st.grade + " 班级 " + st.class_name + "\n";
+        for (int i = 0; i < 4; ++i)
+          t += kSubjects[rng() % kSubjects.size()] + " " + std::to_string(55 + rng() % 45) + " ";
+        t += "\n" + std::to_string(2010 + rng() % 15) + "年" + std::to_string(1 + rng() % 12) + "月\n";
+        for (int i = 0; i < 3; ++i) t += kComments[rng() % kComments.size()] + "\n";
+        c.pages.push_back({c.students.size() - 1, k, p, t});
+      }
+  }
+  return c;
+}
+
+struct Query {
+  std::string text, kind;
+  std::string term;  // the one text term, for the brute-force check
+};
+
+std::vector<Query> make_queries(const Corpus& c, int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<Query> q;
+  ChineseFolder to_trad("s2t.json");
+  for (int i = 0; i < n; ++i) {
+    const int r = static_cast<int>(rng() % 100);
+    const Student& s = c.students[rng() % c.students.size()];
+    if (r < 25) q.push_back({s.name, "name", s.name});
+    else if (r < 40) {
+      const std::u32string u = utf8_to_u32(s.name);
+      const std::string given = u32_to_utf8(u.substr(u.size() >= 2 ? u.size() - 2 : 0));
+      q.push_back({given, "given name", given});
+    } else if (r < 50) q.push_back({s.id, "id", s.id});
+    else if (r < 60) {
+      const std::string prefix = s.id.substr(0, 8 + rng() % 8);
+      q.push_back({prefix, "id prefix", prefix});
+    } else if (r < 80) {
+      const std::u32string t = utf8_to_u32(c.pages[rng() % c.pages.size()].text);
+      std::u32string phrase;
+      for (int tries = 0; tries < 50 && phrase.empty(); ++tries) {
+        const size_t len = 3 + rng() % 6, at = rng() % t.size();
+        if (at + len > t.size()) continue;
+        const std::u32string cand = t.substr(at, len);
+        if (std::all_of(cand.begin(), cand.end(), [](char32_t ch) { return ch >= 0x4E00 && ch <= 0x9FFF; })) phrase = cand;
+      }
+      if (phrase.empty()) phrase = U"学习态度";
+      q.push_back({u32_to_utf8(phrase), "phrase", u32_to_utf8(phrase)});
+    } else if (r < 90) {
+      const std::string term = kCommon[rng() % kCommon.size()];
+      if (rng() % 2) q.push_back({term, "common", term});
+      else q.push_back({term + " type:" + kKinds[rng() % kKinds.size()], "common+filter", term});
+    } else if (r < 95) {
+      const std::string trad = to_trad.fold(s.name);
+      q.push_back({trad, "traditional", trad});
+    } else {
+      std::string fw;  // a 学籍号 prefix in full-width letters and digits (Ｇ１１０１０５)
+      for (char ch : s.id.substr(0, 7)) fw += u32_to_utf8(std::u32string(1, static_cast<char32_t>(0xFEE0 + static_cast<unsigned char>(ch))));
+      q.push_back({fw, "full-width", fw});
+    }
+  }
+  return q;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+long long bytes_on_disk(const fs::path& p) {
+  std::error_code ec;
+  long long n = 0;
+  for (const char* ext : {"", "-wal"}) {
+    const auto s = fs::file_size(p.string() + ext, ec);
+    if (!ec) n += static_cast<long long>(s);
+  }
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n_pages = 100000, n_queries = 1000;
+  std::string json_out;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--pages") n_pages = std::stoi(argv[i + 1]);
+    else if (a == "--queries") n_queries = std::stoi(argv[i + 1]);
+    else if (a == "--json") json_out = argv[i + 1];
+  }
+  const fs::path dir = fs::temp_directory_path() / ("xueji-search-bench-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const Corpus corpus = make_corpus(n_pages, 7);
+  nlohmann::json out = {{"pages", corpus.pages.size()}, {"students", corpus.students.size()}};
+
+  // Xueji: the catalog with documents and pages, then the index, in batches of 1,000 pages.
+  Catalog::create(dir / "arc");
+  Catalog catalog(dir / "arc", "bench");
+  {
+    sql::Transaction tx(catalog.db());
+    for (const Student& s : corpus.students) catalog.upsert_student(s);
+    tx.commit();
+  }
+  std::vector<int64_t> page_ids;
+  double catalog_ms = 0, index_ms = 0;
+  {
+    PageIndex index(catalog.db());
+    size_t i = 0;
+    while (i < corpus.pages.size()) {
+      sql::Transaction tx(catalog.db());
+      const size_t end = std::min(corpus.pages.size(), i + 1000);
+      while (i < end) {
+        const auto& first = corpus.pages[i];
+        DocumentRecord d;
+        d.student_id = corpus.students[first.student].id;
+        d.doc_type = kKinds[static_cast<size_t>(first.kind)];
+        d.title = d.doc_type + " " + corpus.students[first.student].name;
+        d.pdf_path = d.student_id + "-" + std::to_string(first.kind) + ".pdf";
+        size_t j = i;
+        for (; j < corpus.pages.size() && corpus.pages[j].student == first.student && corpus.pages[j].kind == first.kind; ++j) {
+          PageRecord p;
+          p.number = corpus.pages[j].number;
+          p.source = "bench";
+          p.text = corpus.pages[j].text;
+          d.pages.push_back(p);
+        }
+        auto t0 = Clock::now();
+        const long long doc = catalog.add_document(d);
+        catalog_ms += ms_since(t0);
+        t0 = Clock::now();
+        sql::Stmt ids(catalog.db(), "SELECT id FROM pages WHERE document_id=? ORDER BY number");
+        ids.bind(1, static_cast<int64_t>(doc));
+        size_t k = i;
+        while (ids.step()) {
+          page_ids.push_back(ids.integer(0));
+          index.add_page(ids.integer(0), {d.student_id, corpus.students[first.student].name, d.doc_type, d.title},
+                         corpus.pages[k++].text);
+        }
+        index_ms += ms_since(t0);
+        i = j;
+      }
+      tx.commit();
+    }
+  }
+  catalog.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  long long fts_bytes = 0;
+  {
+    sql::Stmt st(catalog.db(), "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE 'page_fts%'");
+    if (st.step()) fts_bytes = st.integer(0);
+  }
+  out["xueji"] = {{"index_pages_per_s", corpus.pages.size() / (index_ms / 1000)},
+                  {"catalog_and_index_pages_per_s", corpus.pages.size() / ((index_ms + catalog_ms) / 1000)},
+                  {"index_bytes", fts_bytes},
+                  {"index_bytes_per_page", static_cast<double>(fts_bytes) / static_cast<double>(corpus.pages.size())}};
+
+  // Trigram baseline over the same texts (body + the same metadata), its own database.
+  sql::Db tri(dir / "trigram.db", sql::Db::Mode::Create);
+  tri.exec("PRAGMA journal_mode=WAL");
+  tri.exec("CREATE VIRTUAL TABLE tri USING fts5(meta, body, tokenize='trigram')");
+  auto t0 = Clock::now();
+  {
+    sql::Transaction tx(tri);
+    sql::Stmt ins(tri, "INSERT INTO tri(rowid, meta, body) VALUES(?,?,?)");
+    for (size_t i = 0; i < corpus.pages.size(); ++i) {
+      const Student& s = corpus.students[corpus.pages[i].student];
+      ins.reset();
+      ins.bind(1, page_ids[i]).bind(2, s.id + " " + s.name + " " + kKinds[static_cast<size_t>(corpus.pages[i].kind)]).bind(3, corpus.pages[i].text);
+      ins.run();
+    }
+    tx.commit();
+  }
+  const double tri_ms = ms_since(t0);
+  tri.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  out["trigram"] = {{"index_pages_per_s", corpus.pages.size() / (tri_ms / 1000)},
+                    {"index_bytes", bytes_on_disk(dir / "trigram.db")},
+                    {"index_bytes_per_page", static_cast<double>(bytes_on_disk(dir / "trigram.db")) / static_cast<double>(corpus.pages.size())}};
+
+  // Brute force: folded, whitespace-free page text plus the record's fields.
+  TextFolder folder;
+  std::vector<std::u32string> haystack;
+  for (const auto& p : corpus.pages) {
+    const Student& s = corpus.students[p.student];
+    haystack.push_back(folder.compact(p.text) + U"\x1f" + folder.compact(s.id + " " + s.name + " " + kKinds[static_cast<size_t>(p.kind)]));
+  }
+  const std::vector<Query> queries = make_queries(corpus, n_queries, 11);
+  PageIndex index(catalog.db());
+  std::vector<double> ours_ms, tri_lat;
+  long long expected_total = 0, found_total = 0, false_total = 0, tri_found = 0;
+  std::map<std::string, std::pair<long long, long long>> recall_by_kind;  // expected, found
+  for (const Query& q : queries) {
+    auto t = Clock::now();
+    try {
+      index.search(q.text, {20, 0});
+    } catch (const Error&) {
+    }
+    ours_ms.push_back(ms_since(t));
+    t = Clock::now();
+    std::set<int64_t> tri_hits;
+    {
+      sql::Stmt st(tri, "SELECT rowid FROM tri WHERE tri MATCH ? ORDER BY rank LIMIT 20");
+      st.bind(1, "\"" + q.term + "\"");
+      try {
+        while (st.step()) tri_hits.insert(st.integer(0));
+      } catch (const Error&) {
+      }
+    }
+    tri_lat.push_back(ms_since(t));
+    // Recall and precision: all of our hits against the brute-force set (filters excluded).
+    if (q.kind == "common+filter") continue;
+    const std::u32string needle = folder.compact(q.term);
+    std::set<int64_t> expected;
+    for (size_t i = 0; i < haystack.size(); ++i)
+      if (haystack[i].find(needle) != std::u32string::npos) expected.insert(page_ids[i]);
+    std::set<std::string> got_keys;
+    std::vector<SearchHit> all;
+    try {
+      all = index.search(q.text, {1 << 30, 0});
+    } catch (const Error&) {
+    }
+    // Our hits name document and page; map back to page ids.
+    std::set<int64_t> got;
+    {
+      sql::Stmt st(catalog.db(), "SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.pdf_path = ? AND p.number = ?");
+      for (const SearchHit& h : all) {
+        st.reset();
+        st.bind(1, h.document).bind(2, h.page);
+        if (st.step()) got.insert(st.integer(0));
+      }
+    }
+    long long found = 0;
+    for (int64_t id : expected) found += got.count(id);
+    expected_total += static_cast<long long>(expected.size());
+    found_total += found;
+    false_total += static_cast<long long>(got.size()) - found;
+    recall_by_kind[q.kind].first += static_cast<long long>(expected.size());
+    recall_by_kind[q.kind].second += found;
+    // Trigram recall: of its 20 first results, how many were expected; and whether it found any
+    // when there is something to find.
+    for (int64_t id : tri_hits) tri_found += expected.count(id);
+  }
+  out["xueji"]["latency_ms"] = {{"p50", percentile(ours_ms, 0.5)}, {"p95", percentile(ours_ms, 0.95)}, {"p99", percentile(ours_ms, 0.99)}};
+  out["trigram"]["latency_ms"] = {{"p50", percentile(tri_lat, 0.5)}, {"p95", percentile(tri_lat, 0.95)}, {"p99", percentile(tri_lat, 0.99)}};
+  out["xueji"]["recall"] = expected_total ? static_cast<double>(found_total) / static_cast<double>(expected_total) : 1.0;
+  out["xueji"]["false_hits"] = false_total;
+  for (const auto& [kind, v] : recall_by_kind)
+    out["xueji"]["recall_by_kind"][kind] = v.first ? static_cast<double>(v.second) / static_cast<double>(v.first) : 1.0;
+  out["queries"] = queries.size();
+  std::cout << out.dump(1) << std::endl;
+  if (!json_out.empty()) std::ofstream(json_out) << out.dump(1) << "\n";
+  fs::remove_all(dir);
+  return 0;
+}
