@@ -206,55 +206,82 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
       " p.number, p.text, d.pdf_path, d.doc_type, d.title, s.id, s.name, p.words FROM pages p "
       "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
   const std::string n_match = std::to_string(binds.size() + 1);
-  const std::string sql = match.empty()
-      ? "SELECT 0.0 AS r," + base + "WHERE " + where + " ORDER BY s.id, d.id, p.number"
-      : "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r," + base + "JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?" +
+  // Design note (common terms): ranking every match of a term that occurs on most pages costs
+  // time proportional to the number of matches. The candidates are therefore first ranked
+  // among the first kRankWindow matches (FTS5 returns them in rowid order and stops early);
+  // only when that window yields fewer verified hits than asked for is the query run again over
+  // all matches. Every hit returned is a true hit either way; for very common terms the order
+  // is the best within the window.
+  constexpr int kRankWindow = 2000;
+  auto run = [&](bool windowed, bool& window_full) {
+    std::string sql;
+    if (match.empty()) {
+      sql = "SELECT 0.0 AS r," + base + "WHERE " + where + " ORDER BY s.id, d.id, p.number";
+    } else if (windowed) {
+      sql = "SELECT c.r AS r," + base + "JOIN (SELECT rowid AS id, bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r FROM page_fts "
+            "WHERE page_fts MATCH ?" + n_match + " LIMIT " + std::to_string(kRankWindow) + ") c ON c.id = p.id WHERE " +
+            where + " ORDER BY c.r, d.id, p.number";
+    } else {
+      sql = "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r," + base + "JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?" +
             n_match + " AND " + where + " ORDER BY r, d.id, p.number";
-  sql::Stmt st(db_, sql);
-  for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
-  if (!match.empty()) st.bind(static_cast<int>(binds.size() + 1), match);
-
-  std::vector<SearchHit> hits;
-  int skipped = 0;
-  while (st.step()) {
-    const std::string body = st.text(2);
-    const std::u32string body_c = folder_->compact(body);
-    const std::u32string meta_c = folder_->compact(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
-    const std::u32string name_c = folder_->compact(st.text(7));
-    // Exact-substring check of every clause on the page text and the record's fields.
-    const Term* body_term = nullptr;
-    bool ok = true;
-    for (const Clause& c : clauses) {
-      bool found = false;
-      for (const Term& t : c.any) {
-        const bool in_body = body_c.find(t.compact) != std::u32string::npos;
-        if (in_body && !body_term && !c.exclude) body_term = &t;
-        found = found || in_body || meta_c.find(t.compact) != std::u32string::npos;
-      }
-      if (found == c.exclude) {
-        ok = false;
-        break;
-      }
     }
-    for (const auto& n : name_in) ok = ok && name_c.find(n) != std::u32string::npos;
-    for (const auto& n : name_out) ok = ok && name_c.find(n) == std::u32string::npos;
-    if (!ok) continue;
-    if (skipped < params.offset) {
-      ++skipped;
-      continue;
+    window_full = false;
+    if (windowed && !match.empty()) {  // did the window hold every match?
+      sql::Stmt count(db_, "SELECT count(*) FROM (SELECT rowid FROM page_fts WHERE page_fts MATCH ?1 LIMIT " +
+                               std::to_string(kRankWindow) + ")");
+      count.bind(1, match);
+      count.step();
+      window_full = count.integer(0) >= kRankWindow;
     }
-    SearchHit h;
-    h.score = -st.real(0);
-    h.page = static_cast<int>(st.integer(1));
-    h.document = st.text(3);
-    h.doc_type = st.text(4);
-    h.student_id = st.text(6);
-    h.name = st.text(7);
-    h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
-    if (body_term) h.boxes = hit_boxes(st.text(8), body_term->compact, *folder_);
-    hits.push_back(std::move(h));
-    if (static_cast<int>(hits.size()) >= params.limit) break;
-  }
+    sql::Stmt st(db_, sql);
+    for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
+    if (!match.empty()) st.bind(static_cast<int>(binds.size() + 1), match);
+    std::vector<SearchHit> hits;
+    int skipped = 0;
+    while (st.step()) {
+      const std::string body = st.text(2);
+      const std::u32string body_c = folder_->compact(body);
+      const std::u32string meta_c = folder_->compact(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
+      const std::u32string name_c = folder_->compact(st.text(7));
+      // Exact-substring check of every clause on the page text and the record's fields.
+      const Term* body_term = nullptr;
+      bool ok = true;
+      for (const Clause& c : clauses) {
+        bool found = false;
+        for (const Term& t : c.any) {
+          const bool in_body = body_c.find(t.compact) != std::u32string::npos;
+          if (in_body && !body_term && !c.exclude) body_term = &t;
+          found = found || in_body || meta_c.find(t.compact) != std::u32string::npos;
+        }
+        if (found == c.exclude) {
+          ok = false;
+          break;
+        }
+      }
+      for (const auto& n : name_in) ok = ok && name_c.find(n) != std::u32string::npos;
+      for (const auto& n : name_out) ok = ok && name_c.find(n) == std::u32string::npos;
+      if (!ok) continue;
+      if (skipped < params.offset) {
+        ++skipped;
+        continue;
+      }
+      SearchHit h;
+      h.score = -st.real(0);
+      h.page = static_cast<int>(st.integer(1));
+      h.document = st.text(3);
+      h.doc_type = st.text(4);
+      h.student_id = st.text(6);
+      h.name = st.text(7);
+      h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
+      if (body_term) h.boxes = hit_boxes(st.text(8), body_term->compact, *folder_);
+      hits.push_back(std::move(h));
+      if (static_cast<int>(hits.size()) >= params.limit) break;
+    }
+    return hits;
+  };
+  bool window_full = false;
+  std::vector<SearchHit> hits = run(true, window_full);
+  if (window_full && static_cast<int>(hits.size()) < params.limit) hits = run(false, window_full);
   return hits;
 }
 

@@ -222,3 +222,19 @@ TEST_F(SearchTest, FuzzedQueriesGiveResultsOrClearErrors) {
   for (int i = 0; i < 10000; ++i) long_cjk += "学";
   EXPECT_THROW(search(long_cjk), Error);
 }
+
+// A term on thousands of pages: results come from a ranked window of the first matches, and a
+// filter that selects pages beyond that window still finds them (the query runs again over all
+// matches), as does asking for more hits than the window holds.
+TEST_F(SearchTest, CommonTermsBeyondTheRankingWindow) {
+  std::vector<std::string> many(2500, "该学生表现良好。");
+  add("G11010519491231002X", "CJD", many);
+  add("L110105200802291234", "XJK", {"该学生表现良好，成绩优秀。"});
+  PageIndex index(catalog_->db());
+  const auto first = index.search("学生", {20, 0});
+  EXPECT_EQ(first.size(), 20u);
+  const auto filtered = index.search("学生 student:L1101", {20, 0});
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(filtered[0].student_id, "L110105200802291234");
+  EXPECT_EQ(index.search("学生", {5000, 0}).size(), 2501u);
+}
