@@ -65,11 +65,9 @@ Box union_box(const std::vector<OcrLine>& lines, const std::vector<size_t>& grou
 }
 
 double mean_confidence(const std::vector<OcrLine>& lines) {
-  double sum = 0;
-  int n = 0;
-  for (const OcrLine& l : lines)
-    for (const OcrWord& w : l.words) sum += w.confidence, ++n;
-  return n ? sum / n : 0;
+  OcrPage page;
+  page.lines = lines;
+  return page.mean_confidence();
 }
 
 }  // namespace

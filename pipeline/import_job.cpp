@@ -60,20 +60,27 @@ std::vector<uchar> encode_master(const cv::Mat& master, int quality) {
 
 }  // namespace
 
+ImportTarget resolve_import_target(Catalog& catalog, const std::string& student_id, const std::string& doc_type) {
+  ImportTarget t{check_student_id(student_id), std::nullopt, std::nullopt};
+  if (!t.id.valid)
+    throw Error(ErrorCode::InvalidArgument, "invalid student number '" + student_id + "': " + t.id.reason);
+  t.student = catalog.find_student(t.id.normalized);
+  if (!t.student)
+    throw Error(ErrorCode::NotFound, "unknown student number " + t.id.normalized +
+                                         " (import the roster first: xueji roster import)");
+  t.type = catalog.find_doc_type(doc_type);
+  if (!t.type) throw Error(ErrorCode::InvalidArgument, "unknown document type: " + doc_type);
+  return t;
+}
+
 ImportResult import_document(Catalog& catalog, const ImportRequest& request,
                              const PipelineParams& params, const ProgressFn& progress,
                              const CancelToken* cancel) {
   // Validate everything that can be checked before any work.
-  const StudentIdCheck id = check_student_id(request.student_id);
-  if (!id.valid)
-    throw Error(ErrorCode::InvalidArgument,
-                "invalid student number '" + request.student_id + "': " + id.reason);
-  const auto student = catalog.find_student(id.normalized);
-  if (!student)
-    throw Error(ErrorCode::NotFound, "unknown student number " + id.normalized +
-                                         " (import the roster first: xueji roster import)");
-  const auto type = catalog.find_doc_type(request.doc_type);
-  if (!type) throw Error(ErrorCode::InvalidArgument, "unknown document type: " + request.doc_type);
+  const ImportTarget target = resolve_import_target(catalog, request.student_id, request.doc_type);
+  const StudentIdCheck& id = target.id;
+  const std::optional<Student>& student = target.student;
+  const std::optional<DocType>& type = target.type;
   if (request.images.empty() && !request.image_source) throw Error(ErrorCode::InvalidArgument, "no image files given");
   for (const fs::path& p : request.images) {
     std::error_code ec;

@@ -20,6 +20,7 @@
 #include "capture/image_loader.h"
 #include "models/catalog.h"
 #include "models/progress.h"
+#include "models/student_id.h"
 #include "ocr/engine_pool.h"
 #include "pipeline/page_runner.h"
 #include "ocr/ocr_engine.h"
@@ -53,6 +54,15 @@ struct ImportResult {
   std::filesystem::path pdf_path;  // relative to the archive root
   std::vector<PageRecord> pages;
 };
+
+// The student and document type of a document-to-be, checked: an invalid or unknown 学籍号 or
+// an unknown type is an Error before any page is touched (import and scan both call this).
+struct ImportTarget {
+  StudentIdCheck id;
+  std::optional<Student> student;
+  std::optional<DocType> type;
+};
+ImportTarget resolve_import_target(Catalog& catalog, const std::string& student_id, const std::string& doc_type);
 
 ImportResult import_document(Catalog& catalog, const ImportRequest& request,
                              const PipelineParams& params = {}, const ProgressFn& progress = {},

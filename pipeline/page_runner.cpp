@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
@@ -19,6 +20,8 @@
 
 namespace xueji {
 namespace {
+
+constexpr std::chrono::milliseconds kCancelPoll{50};
 
 // The shared state of one run.
 class Run {
@@ -64,7 +67,7 @@ class Run {
         continue;
       }
       if (frames_.empty() && !loading_ && source_done_) return false;
-      room_.wait(lock);
+      room_.wait_for(lock, kCancelPoll);  // a cancel from another thread is seen within kCancelPoll
     }
     work = PageWork{};
     work.input = std::move(frames_.front());
@@ -96,8 +99,8 @@ class Run {
     int delivered = 0;
     std::unique_lock lock(mutex_);
     for (;;) {
-      ready_.wait(lock, [&] { return finished_.count(delivered) || exited_ == workers || stop_; });
-      if (stop_) return;
+      ready_.wait_for(lock, kCancelPoll, [&] { return finished_.count(delivered) || exited_ == workers || stopped(); });
+      if (stopped()) return;
       auto it = finished_.find(delivered);
       if (it == finished_.end()) {
         if (exited_ == workers) return;

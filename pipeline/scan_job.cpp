@@ -7,7 +7,6 @@
 #include <mutex>
 #include <thread>
 
-#include "models/student_id.h"
 
 namespace fs = std::filesystem;
 
@@ -113,11 +112,7 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
   if (make_document) {  // checked before any paper moves
     if (student.empty() || doc_type.empty())
       throw Error(ErrorCode::InvalidArgument, "a document needs both --student and --doctype");
-    const StudentIdCheck id = check_student_id(student);
-    if (!id.valid) throw Error(ErrorCode::InvalidArgument, "invalid student number '" + student + "': " + id.reason);
-    if (!catalog.find_student(id.normalized))
-      throw Error(ErrorCode::NotFound, "unknown student number " + id.normalized + " (import the roster first)");
-    if (!catalog.find_doc_type(doc_type)) throw Error(ErrorCode::InvalidArgument, "unknown document type: " + doc_type);
+    resolve_import_target(catalog, student, doc_type);
   }
   meta["device"] = device;
   meta["options"] = to_json(options);
