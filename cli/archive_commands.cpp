@@ -11,6 +11,7 @@
 #include "models/roster.h"
 #include "models/student_id.h"
 #include "pipeline/import_job.h"
+#include "archive/pdfa_check.h"
 #include "pipeline/pdf_job.h"
 
 namespace fs = std::filesystem;
@@ -113,9 +114,11 @@ int cmd_index_rebuild(const std::string& archive, const std::string& op) {
 }
 
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
-            const std::string& level, const std::string& title, const std::string& student, int workers) {
+            const std::string& level, const std::string& title, const std::string& student, int workers,
+            int jpeg_quality) {
   PdfJobParams params;
   params.workers = workers;
+  params.pdf.jpeg.quality = jpeg_quality;
   params.pdf.level = level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b;
   params.pdf.meta.title = title.empty() ? fs::path(out).stem().string() : title;
   if (!student.empty()) {
@@ -135,6 +138,15 @@ int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, 
   const int pages = make_pdf(files, out, params);
   std::cout << out << " (" << pages << " pages, PDF/A-" << level << ")\n";
   return 0;
+}
+
+int cmd_check_pdf(const std::string& file, const std::string& level) {
+  if (!fs::is_regular_file(file)) throw Error(ErrorCode::NotFound, "no such file: " + file);
+  int pages = 0;
+  const auto problems = check_pdfa(file, level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b, &pages);
+  for (const auto& p : problems) std::cout << file << ": " << p << "\n";
+  if (problems.empty()) std::cout << file << ": PDF/A-" << level << " rules met (" << pages << " pages)\n";
+  return problems.empty() ? 0 : 3;
 }
 
 }  // namespace xueji::cli

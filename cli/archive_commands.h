@@ -17,6 +17,8 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset, bool json);
 int cmd_index_rebuild(const std::string& archive, const std::string& op);
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
-            const std::string& level, const std::string& title, const std::string& student, int workers);
+            const std::string& level, const std::string& title, const std::string& student, int workers,
+            int jpeg_quality);
+int cmd_check_pdf(const std::string& file, const std::string& level);
 
 }  // namespace xueji::cli

@@ -137,6 +137,14 @@ int main(int argc, char** argv) {
   pdf->add_option("--title", pdf_title, "document title");
   pdf->add_option("--student", pdf_student, "学籍号 (name and class are taken from the archive when one is given)");
   pdf->add_option("--workers", workers, "pages recognized in parallel (default: the number of cores)")->check(CLI::Range(1, 64));
+  int pdf_jpeg_quality = 0;
+  pdf->add_option("--jpeg-quality", pdf_jpeg_quality,
+                  "JPEG quality of gray and colour pages (default: chosen per page for 40 dB on its busiest parts)")
+      ->check(CLI::Range(1, 100));
+  std::string check_file, check_level = "2b";
+  auto* check_pdf = app.add_subcommand("check-pdf", "check a PDF against the PDF/A rules Xueji writes to");
+  check_pdf->add_option("FILE", check_file, "PDF file")->required();
+  check_pdf->add_option("--pdfa", check_level, "conformance level: 1b or 2b")->check(CLI::IsMember({"1b", "2b"}));
 
   // Students.
   std::string grade, class_name, id;
@@ -225,7 +233,8 @@ int main(int argc, char** argv) {
       scan_args.dpi_given = scan_dpi->count() > 0;
       return cli::cmd_scan(scan_args);
     }
-    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers);
+    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality);
+    if (*check_pdf) return cmd_check_pdf(check_file, check_level);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }
     if (*stu_add) { Catalog c = open(); return cli::student_add(c, id, edits); }

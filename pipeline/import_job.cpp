@@ -119,7 +119,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
     return std::nullopt;
   };
   process_images(source, params.load, stages, engines, cancel, [&](PageWork& work) {
-    writer.add_page(work.cleaned.master, work.input.dpi, work.ocr);
+    writer.add_page(archive_image(work), work.ocr);
     PageRecord rec;
     rec.number = static_cast<int>(result.pages.size()) + 1;
     {  // the master, written (atomically) as soon as the page is done

@@ -90,6 +90,18 @@ std::vector<PageStage> default_page_stages(const StageParams& params, const Engi
   return {clean_stage(params), ocr_stage(engine, cancel), ocr_orientation_stage(params, engine, cancel)};
 }
 
+PageImage archive_image(const PageWork& work) {
+  PageImage image;
+  image.pixels = work.cleaned.master;
+  image.dpi = work.input.dpi;
+  image.bilevel = work.cleaned.analysis.color.mode == ColorMode::Bilevel;
+  const cv::Matx23d& m = work.cleaned.input_to_master;
+  const bool unchanged = m(0, 0) == 1 && m(0, 1) == 0 && m(0, 2) == 0 && m(1, 0) == 0 && m(1, 1) == 1 &&
+                         m(1, 2) == 0 && work.cleaned.master.size() == work.input.image.size();
+  if (unchanged && !work.input.jpeg.empty()) image.jpeg = work.input.jpeg;
+  return image;
+}
+
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel) {
   for (const PageStage& stage : stages) {
     if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");

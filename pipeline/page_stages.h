@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/page_image.h"
 #include "capture/cleanup.h"
 #include "capture/image_loader.h"
 #include "models/ocr_page.h"
@@ -47,6 +48,10 @@ std::vector<PageStage> default_page_stages(const StageParams& params, const Engi
                                            const CancelToken* cancel);
 // clean -> verify orientation: what `xueji analyze` and `xueji clean` run.
 std::vector<PageStage> cleanup_stages(const StageParams& params, const EngineProvider& engine);
+
+// How the page's master goes into the PDF: bilevel (CCITT G4) when the colour analysis found
+// clean monochrome text; the input JPEG unchanged when cleanup left its pixels as they were.
+PageImage archive_image(const PageWork& work);
 
 // Runs the stages in order, timing each.
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel);

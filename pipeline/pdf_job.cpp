@@ -15,7 +15,7 @@ int make_pdf(const std::vector<std::filesystem::path>& images, const std::filesy
   writer.begin(output);
   process_images(images, params.load, [&](const EngineProvider& e) { return default_page_stages(params.stages, e, cancel); },
                  engines, cancel,
-                 [&](PageWork& w) { writer.add_page(w.cleaned.master, w.input.dpi, w.ocr); }, progress);
+                 [&](PageWork& w) { writer.add_page(archive_image(w), w.ocr); }, progress);
   const int pages = writer.pages();
   writer.end();
   return pages;

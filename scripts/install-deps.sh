@@ -8,18 +8,18 @@ packages=(
   build-essential cmake ninja-build pkg-config git python3
   # libraries
   libopencv-dev libtesseract-dev libleptonica-dev libhpdf-dev libsqlite3-dev
-  libqpdf-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3
+  libqpdf-dev zlib1g-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # OCR language data
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-eng tesseract-ocr-osd
   # fonts for the test-page generator, ICC profile for PDF/A
   fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei icc-profiles-free
   # PDF readers used by the tests
-  poppler-utils qpdf
+  poppler-utils qpdf ghostscript
   # scanner tools used by the tests
   sane-utils
-  # benchmark reference
-  unpaper
+  # benchmark references
+  unpaper ocrmypdf
 )
 
 missing=()

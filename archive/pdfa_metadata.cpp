@@ -1,12 +1,9 @@
-#include "archive/pdfa_finisher.h"
-
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFWriter.hh>
+#include "archive/pdfa_metadata.h"
 
 #include <cstdio>
+#include <vector>
 
-#include "models/error.h"
+#include "archive/pdf_object_file.h"
 #include "models/xml_escape.h"
 
 namespace xueji {
@@ -18,31 +15,14 @@ std::string hex4(unsigned v) {
   return b;
 }
 
-// ToUnicode CMap: one bfchar entry per character used (codes are the UTF-16 values).
-std::string to_unicode_cmap(const std::set<char32_t>& used) {
-  std::string s =
-      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  std::vector<char32_t> chars;
-  for (char32_t c : used)
-    if (c > 0 && c < 0x10000 && !(c >= 0xD800 && c <= 0xDFFF)) chars.push_back(c);
-  for (size_t i = 0; i < chars.size(); i += 100) {
-    const size_t n = std::min<size_t>(100, chars.size() - i);
-    s += std::to_string(n) + " beginbfchar\n";
-    for (size_t k = i; k < i + n; ++k) s += "<" + hex4(chars[k]) + "> <" + hex4(chars[k]) + ">\n";
-    s += "endbfchar\n";
-  }
-  s += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-  return s;
+std::string utf16_hex(char32_t c) {
+  if (c > 0xFFFF) return hex4(0xD800 + ((c - 0x10000) >> 10)) + hex4(0xDC00 + ((c - 0x10000) & 0x3FF));
+  return hex4(c);
 }
 
-std::string strip_subset_tag(const std::string& name) {
-  // "/ABCDEF+Name" -> "/Name"
-  if (name.size() > 8 && name[7] == '+') return "/" + name.substr(8);
-  return name;
-}
+}  // namespace
+
+const char* to_string(PdfaLevel level) { return level == PdfaLevel::A1b ? "1b" : "2b"; }
 
 // "2026-11-28T16:50:00Z" -> "D:20261128165000Z"
 std::string pdf_date(const std::string& iso) {
@@ -73,6 +53,8 @@ std::string xmp_packet(const PdfMetadata& m, PdfaLevel level) {
   x += "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
        "   <dc:format>application/pdf</dc:format>\n"
        "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + e_title + "</rdf:li></rdf:Alt></dc:title>\n"
+       "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(m.doc_type) +
+       "</rdf:li></rdf:Alt></dc:description>\n"
        "  </rdf:Description>\n";
   x += "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
        "   <xmp:CreateDate>" + m.capture_date + "</xmp:CreateDate>\n"
@@ -104,49 +86,28 @@ std::string xmp_packet(const PdfMetadata& m, PdfaLevel level) {
   return x;
 }
 
-}  // namespace
 
-void finish_pdfa(const std::filesystem::path& in, const std::filesystem::path& out, const PdfMetadata& meta,
-                 const std::set<char32_t>& used, PdfaLevel level) {
-  try {
-    QPDF pdf;
-    pdf.processFile(in.c_str());
-    const std::string cmap = to_unicode_cmap(used);
-    for (QPDFObjectHandle obj : pdf.getAllObjects()) {
-      if (!obj.isDictionary() || !obj.getKey("/Type").isNameAndEquals("/Font")) continue;
-      for (const char* key : {"/BaseFont"})
-        if (obj.getKey(key).isName()) obj.replaceKey(key, QPDFObjectHandle::newName(strip_subset_tag(obj.getKey(key).getName())));
-      if (obj.getKey("/Subtype").isNameAndEquals("/Type0"))
-        obj.replaceKey("/ToUnicode", pdf.makeIndirectObject(QPDFObjectHandle::newStream(&pdf, cmap)));
-      if (obj.getKey("/FontDescriptor").isDictionary()) {
-        QPDFObjectHandle fd = obj.getKey("/FontDescriptor");
-        if (fd.getKey("/FontName").isName())
-          fd.replaceKey("/FontName", QPDFObjectHandle::newName(strip_subset_tag(fd.getKey("/FontName").getName())));
-      }
-    }
-    // Info dictionary (UTF-16 strings where needed) agreeing with the XMP.
-    QPDFObjectHandle info = QPDFObjectHandle::newDictionary();
-    info.replaceKey("/Title", QPDFObjectHandle::newUnicodeString(meta.title));
-    info.replaceKey("/Subject", QPDFObjectHandle::newUnicodeString(meta.doc_type));
-    info.replaceKey("/Producer", QPDFObjectHandle::newUnicodeString(meta.producer));
-    info.replaceKey("/Creator", QPDFObjectHandle::newUnicodeString(meta.producer));
-    info.replaceKey("/CreationDate", QPDFObjectHandle::newString(pdf_date(meta.capture_date)));
-    info.replaceKey("/ModDate", QPDFObjectHandle::newString(pdf_date(meta.capture_date)));
-    pdf.getTrailer().replaceKey("/Info", pdf.makeIndirectObject(info));
+std::string info_entries(const PdfMetadata& m) {
+  return " /Title " + pdf_text_string(m.title) + " /Subject " + pdf_text_string(m.doc_type) +
+         " /Creator " + pdf_text_string(m.producer) + " /Producer " + pdf_text_string(m.producer) +
+         " /CreationDate (" + pdf_date(m.capture_date) + ") /ModDate (" + pdf_date(m.capture_date) + ")";
+}
 
-    QPDFObjectHandle xmp = QPDFObjectHandle::newStream(&pdf, xmp_packet(meta, level));
-    xmp.getDict().replaceKey("/Type", QPDFObjectHandle::newName("/Metadata"));
-    xmp.getDict().replaceKey("/Subtype", QPDFObjectHandle::newName("/XML"));
-    pdf.getRoot().replaceKey("/Metadata", pdf.makeIndirectObject(xmp));
-
-    QPDFWriter w(pdf, out.c_str());
-    w.setMinimumPDFVersion(level == PdfaLevel::A1b ? "1.4" : "1.7");
-    w.setObjectStreamMode(qpdf_o_disable);  // object streams are not allowed in PDF/A-1
-    w.setLinearization(false);
-    w.write();
-  } catch (const std::exception& e) {
-    throw Error(ErrorCode::Pdf, std::string("PDF/A post-pass failed: ") + e.what());
+std::string to_unicode_cmap(const std::map<char16_t, char32_t>& codes) {
+  std::string s =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  std::vector<std::pair<char16_t, char32_t>> list(codes.begin(), codes.end());
+  for (size_t i = 0; i < list.size(); i += 100) {
+    const size_t n = std::min<size_t>(100, list.size() - i);
+    s += std::to_string(n) + " beginbfchar\n";
+    for (size_t k = i; k < i + n; ++k) s += "<" + hex4(list[k].first) + "> <" + utf16_hex(list[k].second) + ">\n";
+    s += "endbfchar\n";
   }
+  s += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  return s;
 }
 
 }  // namespace xueji

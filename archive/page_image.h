@@ -1,0 +1,48 @@
+#pragma once
+// How a page's master image goes into the PDF.
+//
+// Design notes: a master that is exactly the decode of a JPEG file (cleanup changed nothing)
+// is embedded as that file, byte for byte: re-encoding would only lose quality. A bilevel page
+// (clean monochrome text, decided by the colour-mode analysis) is thresholded and stored as
+// 1-bit CCITT G4 (libharu's encoder). Gray and colour pages become baseline JPEG at a quality
+// chosen from the page: the lowest quality whose reconstruction of the page's busiest tiles
+// reaches `target_psnr_db`, searched between `min_quality` and `max_quality` on a mosaic of
+// those tiles (so the search costs a few small encodes, not full pages). Text on paper needs
+// about 40 dB to keep strokes free of visible ringing; flat paper and photos need less.
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace xueji {
+
+struct PageImage {
+  cv::Mat pixels;       // 8-bit gray or BGR: the master
+  double dpi = 300;     // real resolution: sets the page size
+  bool bilevel = false; // store as 1-bit CCITT G4
+  std::string jpeg;     // the master's JPEG file when `pixels` is exactly its decode
+};
+
+struct JpegParams {
+  int quality = 0;            // fixed quality 1..100; 0: chosen from the page
+  double target_psnr_db = 40;
+  int min_quality = 40, max_quality = 92;
+  int tile = 128, tiles = 16; // mosaic of the busiest tiles used for the choice
+};
+
+struct EncodedImage {
+  enum class Kind { Jpeg, Bilevel } kind = Kind::Jpeg;
+  std::string jpeg;          // Kind::Jpeg: the JPEG file
+  std::vector<unsigned char> bits;  // Kind::Bilevel: rows of 1-bit pixels, 1 = black, MSB first
+  int width = 0, height = 0, stride = 0;
+  int quality = 0;           // JPEG quality used; 0 when passed through or bilevel
+  bool passed_through = false;
+};
+
+// Throws Error(Pdf) for an empty or unsupported image.
+EncodedImage encode_page_image(const PageImage& page, const JpegParams& params = {});
+
+// The quality encode_page_image would use for `image` (8-bit gray or BGR).
+int choose_jpeg_quality(const cv::Mat& image, const JpegParams& params = {});
+
+}  // namespace xueji
