@@ -1,6 +1,7 @@
 #include "archive/page_image.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -43,17 +44,56 @@ cv::Mat busy_mosaic(const cv::Mat& image, const JpegParams& p) {
   return mosaic;
 }
 
+// PSNR of the luminance: JPEG's chroma subsampling halves colour resolution by design (red
+// seal edges would never reach a full-colour target at any quality), the eye judges luma.
+double luma_psnr(const cv::Mat& a, const cv::Mat& b) {
+  if (a.channels() == 1) return cv::PSNR(a, b);
+  cv::Mat ga, gb;
+  cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
+  return cv::PSNR(ga, gb);
+}
+
 }  // namespace
+
+double estimate_noise_sigma(const cv::Mat& image) {
+  cv::Mat gray;
+  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  else gray = image;
+  // A central crop is enough and keeps this cheap on large pages.
+  const int w = std::min(gray.cols, 1024), h = std::min(gray.rows, 1024);
+  const cv::Mat crop = gray(cv::Rect((gray.cols - w) / 2, (gray.rows - h) / 2, w, h));
+  const cv::Matx33f kernel(1, -2, 1, -2, 4, -2, 1, -2, 1);
+  cv::Mat response;
+  cv::filter2D(crop, response, CV_32F, kernel);
+  response = cv::abs(response);
+  // Median of |response| through a histogram (values 0..4080).
+  std::vector<int> hist(4081, 0);
+  for (int y = 1; y + 1 < response.rows; ++y) {
+    const float* r = response.ptr<float>(y);
+    for (int x = 1; x + 1 < response.cols; ++x) ++hist[size_t(std::min(4080, int(r[x])))];
+  }
+  const long long total = static_cast<long long>(response.rows - 2) * (response.cols - 2);
+  long long acc = 0;
+  int median = 0;
+  for (; median < 4080; ++median)
+    if ((acc += hist[size_t(median)]) * 2 >= total) break;
+  // For Gaussian noise the operator's output has sigma 6 sigma; median |X| = 0.6745 sigma_X.
+  return median / (0.6745 * 6.0);
+}
 
 int choose_jpeg_quality(const cv::Mat& image, const JpegParams& p) {
   if (p.quality > 0) return std::clamp(p.quality, 1, 100);
+  double target = p.target_psnr_db;
+  const double noise = estimate_noise_sigma(image) * p.noise_fraction;
+  if (noise > 0) target = std::min(target, 20 * std::log10(255.0 / noise));
   const cv::Mat mosaic = busy_mosaic(image, p);
   int lo = std::clamp(p.min_quality, 1, 100), hi = std::clamp(p.max_quality, lo, 100);
   // The lowest quality in [lo, hi] that reaches the target (hi when none does).
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
     const cv::Mat back = cv::imdecode(encode_jpeg(mosaic, mid), cv::IMREAD_UNCHANGED);
-    if (cv::PSNR(mosaic, back) >= p.target_psnr_db) hi = mid;
+    if (luma_psnr(mosaic, back) >= target) hi = mid;
     else lo = mid + 1;
   }
   return hi;
