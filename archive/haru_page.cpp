@@ -2,6 +2,7 @@
 
 #include <hpdf.h>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -76,11 +77,18 @@ std::string haru_page_pdf(const EncodedImage& image, double width_pt, double hei
     check("selecting the text-layer font");
     HPDF_Page_BeginText(page);
     HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
+    // Positions and sizes on a 1/8 pt grid (exact in binary, so libharu prints them short:
+    // "759.625", not "759.65759"); the font is set again only when the size changes (once
+    // per line). Both keep the text layer small; 1/8 pt is far inside the 2 pt box tolerance.
+    auto grid = [](double v) { return static_cast<HPDF_REAL>(std::round(v * 8) / 8); };
+    HPDF_REAL size = -1;
     for (const TextRun& r : runs) {
-      HPDF_Page_SetFontAndSize(page, font, static_cast<HPDF_REAL>(r.font_size));
+      if (grid(r.font_size) != size) {
+        size = grid(r.font_size);
+        HPDF_Page_SetFontAndSize(page, font, size);
+      }
       // Stretch through the text matrix: HPDF_Page_SetHorizontalScalling stops at 10-300 %.
-      HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(r.h_scale), 0, 0, 1, static_cast<HPDF_REAL>(r.x),
-                              static_cast<HPDF_REAL>(r.baseline));
+      HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(r.h_scale), 0, 0, 1, grid(r.x), grid(r.baseline));
       HPDF_Page_ShowText(page, r.text.c_str());
     }
     HPDF_Page_EndText(page);

@@ -13,7 +13,7 @@ namespace {
 
 std::vector<uchar> encode_jpeg(const cv::Mat& m, int quality) {
   std::vector<uchar> out;
-  if (!cv::imencode(".jpg", m, out, {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1}))
+  if (!cv::imencode(".jpg", m, out, {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1, cv::IMWRITE_JPEG_PROGRESSIVE, 1}))
     throw Error(ErrorCode::Pdf, "PDF writer: cannot encode the page image as JPEG");
   return out;
 }

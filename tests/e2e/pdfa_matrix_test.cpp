@@ -85,6 +85,21 @@ std::string no_space(const std::string& s) {
   return out;
 }
 
+size_t edit_distance(const std::u32string& a, const std::u32string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
 long rss_kb() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -248,6 +263,16 @@ void check_document(int n, PdfaLevel level) {
     EXPECT_EQ(no_space(page_texts[size_t(i)]), want) << "page " << i + 1 << " (" << s.what << ")";
   }
   EXPECT_GT(chars, size_t(n) * 50);
+  if (n == 10) {  // For the record: poppler's default (layout) mode regroups table cells.
+    const auto layout = split_pages(run("pdftotext -enc UTF-8 " + quote(pdf.string()) + " -").out);
+    double errors = 0, total = 0;
+    for (int i = 0; i < n && size_t(i) < layout.size(); ++i) {
+      const std::u32string want = utf8_to_u32(no_space(src[size_t(w.source[size_t(i)])].ocr.text()));
+      errors += static_cast<double>(edit_distance(utf8_to_u32(no_space(layout[size_t(i)])), want));
+      total += static_cast<double>(want.size());
+    }
+    std::cout << "[ pdf ] pdftotext without -raw: CER " << 100 * errors / total << " % (reading order of table cells)\n";
+  }
 
   // Word boxes (the first ten pages: every source page once).
   const int box_pages = std::min(n, 10);

@@ -2,6 +2,7 @@
 
 #include "archive/glyphless_font.h"
 #include "archive/pdf_writer.h"
+#include "archive/pdfa_check.h"
 #include "tests/test_util.h"
 
 using namespace xueji;
@@ -113,12 +114,15 @@ TEST(PdfWriter, OddOcrResultsStillGiveAValidFile) {
   EXPECT_EQ(text.exit_code, 0);
   EXPECT_EQ(text.err, "");
   EXPECT_NE(text.out.find("半出"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("明"), std::string::npos) << text.out;
+  // A character outside the BMP comes back exactly (drawn with a private-use code whose
+  // ToUnicode entry is its surrogate pair).
+  EXPECT_NE(text.out.find("𠀋明"), std::string::npos) << text.out;
+  EXPECT_TRUE(check_pdfa(dir / "odd.pdf", PdfaLevel::A2b).empty());
   EXPECT_EQ(text.out.find("出界"), std::string::npos) << text.out;
 }
 
 TEST(PdfWriter, UnwritableTargetFailsWithoutAFileUnderTheFinalName) {
-  // (A true full disk is not simulated here: no mount rights in CI.)
+  // (A full disk is simulated in tests/e2e/pdfa_matrix_test.cpp through a file-size limit.)
   TempDir dir;
   const auto out = dir / "doc.pdf";
   PdfWriter writer;
@@ -135,4 +139,43 @@ TEST(PdfWriter, UnwritableTargetFailsWithoutAFileUnderTheFinalName) {
       },
       std::exception);
   EXPECT_FALSE(std::filesystem::exists("/dev/full/doc.pdf"));
+}
+
+TEST(PdfaCheck, FindsBrokenRules) {
+  TempDir dir;
+  // A PDF that is not PDF/A at all: no XMP, no output intent, no ID, an unembedded font.
+  const std::string plain =
+      "%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >> endobj\n"
+      "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+      "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >> >> endobj\n"
+      "4 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+      "5 0 obj << /Type /Action /S /JavaScript /JS (app.alert(1)) >> endobj\n"
+      "trailer << /Root 1 0 R /Size 6 >>\n%%EOF\n";
+  xueji::testing::write_file(dir / "plain.pdf", plain);
+  const auto bad = check_pdfa(dir / "plain.pdf", PdfaLevel::A1b);
+  auto has = [&](const std::string& part) {
+    for (auto& b : bad)
+      if (b.find(part) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("version 1.4")) << ::testing::PrintToString(bad);
+  EXPECT_TRUE(has("binary comment"));
+  EXPECT_TRUE(has("/ID"));
+  EXPECT_TRUE(has("/OpenAction"));
+  EXPECT_TRUE(has("actions are not allowed"));
+  EXPECT_TRUE(has("no XMP"));
+  EXPECT_TRUE(has("output intent"));
+  EXPECT_TRUE(has("not embedded"));
+  // The writer's own files pass, at both levels, and declare the level they were written for.
+  for (PdfaLevel level : {PdfaLevel::A1b, PdfaLevel::A2b}) {
+    PdfParams params;
+    params.level = level;
+    PdfWriter w(params);
+    const auto out = dir / (std::string("ok-") + to_string(level) + ".pdf");
+    w.begin(out);
+    w.add_page(cv::Mat(300, 200, CV_8U, cv::Scalar(250)), 300, OcrPage{});
+    w.end();
+    EXPECT_TRUE(check_pdfa(out, level).empty());
+    EXPECT_FALSE(check_pdfa(out, level == PdfaLevel::A1b ? PdfaLevel::A2b : PdfaLevel::A1b).empty());
+  }
 }
