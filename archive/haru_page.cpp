@@ -88,7 +88,14 @@ std::string haru_page_pdf(const EncodedImage& image, double width_pt, double hei
         HPDF_Page_SetFontAndSize(page, font, size);
       }
       // Stretch through the text matrix: HPDF_Page_SetHorizontalScalling stops at 10-300 %.
-      HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(r.h_scale), 0, 0, 1, grid(r.x), grid(r.baseline));
+      if (r.angle_deg == 0) {
+        HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(r.h_scale), 0, 0, 1, grid(r.x), grid(r.baseline));
+      } else {  // stretch, then rotate: [h·cos h·sin −sin cos x y]
+        const double a = r.angle_deg * M_PI / 180.0;
+        HPDF_Page_SetTextMatrix(page, static_cast<HPDF_REAL>(r.h_scale * std::cos(a)),
+                                static_cast<HPDF_REAL>(r.h_scale * std::sin(a)), static_cast<HPDF_REAL>(-std::sin(a)),
+                                static_cast<HPDF_REAL>(std::cos(a)), grid(r.x), grid(r.baseline));
+      }
       HPDF_Page_ShowText(page, r.text.c_str());
     }
     HPDF_Page_EndText(page);

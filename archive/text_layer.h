@@ -18,6 +18,7 @@ struct TextRun {
   double x = 0, baseline = 0;  // PDF points, origin bottom-left
   double font_size = 0;        // points
   double h_scale = 1;          // horizontal stretch of the text matrix
+  double angle_deg = 0;        // baseline rotation, counter-clockwise (a line at an angle)
 };
 
 // `dpi`: image pixels per inch; `page_height_pt`: for flipping the y axis.

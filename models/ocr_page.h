@@ -18,7 +18,10 @@ struct OcrWord {
 struct OcrLine {
   std::vector<OcrWord> words;
   Box box;
-  int baseline = 0;  // y of the baseline in image pixels
+  int baseline = 0;  // y of the baseline in image pixels (at the line's middle)
+  // Slope of the baseline, degrees, counter-clockwise on screen positive (a residual skew the
+  // cleanup left, or a line set at an angle); 0 for level text.
+  double angle_deg = 0;
   std::string text() const;  // words joined; no space between CJK characters
   std::string folded;        // text() folded Traditional -> Simplified (for the index)
 };

@@ -1,5 +1,7 @@
 #include "ocr/ocr_engine.h"
 
+#include <cmath>
+
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
 #include <leptonica/allheaders.h>
@@ -40,8 +42,12 @@ std::vector<OcrLine> read_lines(tesseract::ResultIterator* it) {
       int l, t, r, b;
       if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) line->box = to_box(l, t, r, b);
       int x1, y1, x2, y2;
-      if (it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) line->baseline = (y1 + y2) / 2;
-      else line->baseline = line->box.y + line->box.h;
+      if (it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) {
+        line->baseline = (y1 + y2) / 2;
+        if (x2 > x1) line->angle_deg = std::atan2(double(y1 - y2), double(x2 - x1)) * 180.0 / M_PI;
+      } else {
+        line->baseline = line->box.y + line->box.h;
+      }
     }
     TessText text{it->GetUTF8Text(tesseract::RIL_WORD)};
     if (!text.p || !line) continue;

@@ -38,7 +38,7 @@ nlohmann::json to_json(const OcrPage& page) {
     nlohmann::json words = nlohmann::json::array();
     for (const OcrWord& w : l.words)
       words.push_back({{"text", w.text}, {"box", box_json(w.box)}, {"confidence", w.confidence}});
-    lines.push_back({{"text", l.text()}, {"box", box_json(l.box)}, {"baseline", l.baseline}, {"folded", l.folded}, {"words", words}});
+    lines.push_back({{"text", l.text()}, {"box", box_json(l.box)}, {"baseline", l.baseline}, {"angle_deg", l.angle_deg}, {"folded", l.folded}, {"words", words}});
   }
   return {{"width", page.width}, {"height", page.height}, {"dpi", page.dpi},
           {"mean_confidence", page.mean_confidence()}, {"no_text", page.lines.empty()}, {"text", page.text()}, {"text_folded", page.folded_text()}, {"lines", lines}};

@@ -13,11 +13,14 @@
 #include <map>
 #include <regex>
 
+#include <opencv2/imgproc.hpp>
+
 #include "archive/pdf_writer.h"
 #include "archive/pdfa_check.h"
 #include "archive/text_layer.h"
 #include "models/error.h"
 #include "models/utf8.h"
+#include "ocr/ocr_engine.h"
 #include "pipeline/page_runner.h"
 #include "pipeline/page_stages.h"
 #include "tests/pagegen/pagegen.h"
@@ -400,4 +403,46 @@ TEST(PdfaMatrix, FullDiskLeavesNoFileUnderTheFinalName) {
   int files = 0;
   for (auto& e : fs::directory_iterator(dir.path())) (void)e, ++files;
   EXPECT_EQ(files, 0) << "temporary files left behind";
+}
+
+TEST(PdfaMatrix, TextAtAnAngleIsDrawnAlongItsLineAndExtractsExactly) {
+  // A page scanned 4° askew and recognized as it is (no deskew): Tesseract reports the lines'
+  // slope, and the text layer runs along them.
+  std::vector<PlacedWord> words;
+  const char* lines[] = {"学生姓名张晓雯", "综合素质评价优秀", "准予毕业二〇一五年", "班主任签字盖章"};
+  for (int i = 0; i < 4; ++i) words.push_back({lines[i], 400, 600 + i * 160, 60});
+  const PlacedPage placed = render_placed_words(words, 4.0);
+  cv::Mat gray;
+  cv::cvtColor(placed.image, gray, cv::COLOR_BGR2GRAY);
+  OcrEngine engine;
+  const OcrPage ocr = engine.recognize(gray, 300);
+  ASSERT_GE(ocr.lines.size(), 4u) << ocr.text();
+  for (const OcrLine& l : ocr.lines) EXPECT_NEAR(l.angle_deg, 4.0, 1.0) << l.text();
+  TempDir dir;
+  PdfWriter writer;
+  writer.begin(dir / "tilted.pdf");
+  writer.add_page(gray, 300, ocr);
+  writer.end();
+  const auto text = run("pdftotext -raw -enc UTF-8 " + quote((dir / "tilted.pdf").string()) + " -");
+  EXPECT_EQ(text.err, "");
+  EXPECT_EQ(no_space(text.out), no_space(ocr.text()));
+  EXPECT_TRUE(check_pdfa(dir / "tilted.pdf", PdfaLevel::A2b).empty());
+  EXPECT_EQ(run("qpdf --check " + quote((dir / "tilted.pdf").string())).exit_code, 0);
+  // Each line's words lie along the drawn line: poppler's word boxes stay inside the OCR
+  // line's box. Tolerance 3 pt: poppler boxes each tilted character axis-aligned, which adds
+  // up to one em·sin(4°) ≈ 1 pt to the 2 pt allowed for level text.
+  const auto boxes = bbox_words(dir / "tilted.pdf", 1, 1);
+  ASSERT_EQ(boxes.size(), 1u);
+  const double k = 72.0 / 300;
+  for (const PdfWord& w : boxes[0]) {
+    bool inside = false;
+    for (const OcrLine& l : ocr.lines)
+      inside = inside || (w.x0 >= l.box.x * k - 3 && w.x1 <= (l.box.x + l.box.w) * k + 3 && w.y0 >= l.box.y * k - 3 &&
+                          w.y1 <= (l.box.y + l.box.h) * k + 3);
+    std::string lb;
+    for (const OcrLine& l : ocr.lines)
+      lb += " [" + std::to_string(l.box.x * k) + "," + std::to_string(l.box.y * k) + "-" + std::to_string((l.box.x + l.box.w) * k) + "," +
+            std::to_string((l.box.y + l.box.h) * k) + " a=" + std::to_string(l.angle_deg) + " bl=" + std::to_string(l.baseline * k) + "]";
+    EXPECT_TRUE(inside) << w.text << " at " << w.x0 << "," << w.y0 << "-" << w.x1 << "," << w.y1 << lb;
+  }
 }
