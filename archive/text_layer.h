@@ -7,6 +7,11 @@
 // Tesseract's chi_sim word boxes often overlap the next word, which makes pdftotext reorder
 // text, and gaps between CJK words make it insert spaces; so boxes within a line are made
 // non-overlapping and small gaps next to CJK characters are closed.
+// A line whose baseline is at an angle (Tesseract's slope; a stamp set askew, a page left
+// tilted; |angle| >= 1°, below which level runs stay within 2 pt of the words) is drawn
+// rotated: each run starts at its word's left edge and runs along the line, through the
+// centre of the word's box; the tilt's share of the axis-aligned box (width·sin) is taken
+// out of the glyph height.
 #include <vector>
 
 #include "models/ocr_page.h"
