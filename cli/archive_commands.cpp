@@ -76,7 +76,8 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
                bool json) {
   Catalog catalog(archive_dir(archive));
   PageIndex index(catalog.db());
-  const std::vector<SearchHit> hits = index.search(query, {limit, offset});
+  const SearchResults results = index.search_with_total(query, {limit, offset});
+  const std::vector<SearchHit>& hits = results.hits;
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const SearchHit& h : hits)
@@ -95,7 +96,8 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
-  if (hits.empty()) std::cout << "no results\n";
+  if (hits.empty() && results.total == 0) std::cout << "no results\n";
+  else std::cout << (results.total_exact ? "" : "about ") << results.total << (results.total == 1 ? " page\n" : " pages\n");
   for (const SearchHit& h : hits)
     std::cout << h.student_id << "  " << h.name << "  " << h.document << "  p." << h.page << "\n    "
               << h.snippet << "\n";

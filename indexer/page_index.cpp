@@ -1,9 +1,11 @@
 #include "indexer/page_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "indexer/cjk_tokens.h"
 #include "indexer/search_query.h"
+#include "indexer/text_folder.h"
 #include "models/error.h"
 #include "models/ocr_page.h"
 #include "models/utf8.h"
@@ -13,7 +15,22 @@ namespace {
 
 struct Term {
   std::u32string compact;  // folded, whitespace removed: what must occur in the text
+  std::string utf8;        // the same, UTF-8
   std::string fts;         // the FTS5 sub-expression that finds candidates
+};
+
+// A text checked for terms: raw UTF-8 first, folded and compacted only when needed (once).
+struct Haystack {
+  explicit Haystack(std::string text) : raw(std::move(text)) {}
+  std::string raw;
+  std::u32string compact;
+  bool compacted = false;
+  bool contains(const Term& t, TextFolder& folder) {
+    if (t.utf8.empty()) return false;
+    if (memmem(raw.data(), raw.size(), t.utf8.data(), t.utf8.size())) return true;
+    if (!compacted) compact = folder.compact(raw), compacted = true;
+    return compact.find(t.compact) != std::u32string::npos;
+  }
 };
 
 std::vector<std::string> split_spaces(const std::string& s) {
@@ -36,6 +53,7 @@ bool is_latin_word(const std::string& tok) {
 Term make_term(const std::string& raw, TextFolder& folder) {
   Term t;
   t.compact = folder.compact(raw);
+  t.utf8 = u32_to_utf8(t.compact);
   const Tokens tok = tokenize(raw, folder);
   std::vector<std::string> pieces;
   const auto bigrams = split_spaces(tok.bigrams);
@@ -159,6 +177,10 @@ int PageIndex::rebuild() {
 }
 
 std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchParams& params) {
+  return search_with_total(query, params).hits;
+}
+
+SearchResults PageIndex::search_with_total(const std::string& query, const SearchParams& params) {
   const SearchQuery q = parse_query(query);
   struct Clause {
     std::vector<Term> any;
@@ -203,7 +225,7 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
     where += f.exclude ? " AND NOT " + cond : " AND " + cond;
   }
   const std::string base =
-      " p.number, p.text, d.pdf_path, d.doc_type, d.title, s.id, s.name, p.words FROM pages p "
+      " p.number, p.id, d.pdf_path, d.doc_type, d.title, s.id, s.name FROM pages p "
       "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
   const std::string n_match = std::to_string(binds.size() + 1);
   // Design note (common terms): ranking every match of a term that occurs on most pages costs
@@ -213,7 +235,17 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
   // all matches. Every hit returned is a true hit either way; for very common terms the order
   // is the best within the window.
   constexpr int kRankWindow = 2000;
-  auto run = [&](bool windowed, bool& window_full) {
+  // Design note (total): where every candidate is verified anyway (no window, or a window
+  // that held all candidates) the verified hits are counted exactly; rows past the requested
+  // page cost only the check. When the window is full, the total is estimated from the
+  // candidates' count (FTS5, no join) times the window's share of true hits.
+  struct Run {
+    std::vector<SearchHit> hits;
+    int64_t verified = 0, checked = 0;
+    bool window_full = false;
+  };
+  auto run = [&](bool windowed) {
+    Run out;
     std::string sql;
     if (match.empty()) {
       sql = "SELECT 0.0 AS r," + base + "WHERE " + where + " ORDER BY s.id, d.id, p.number";
@@ -225,33 +257,46 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
       sql = "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r," + base + "JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?" +
             n_match + " AND " + where + " ORDER BY r, d.id, p.number";
     }
-    window_full = false;
     if (windowed && !match.empty()) {  // did the window hold every match?
       sql::Stmt count(db_, "SELECT count(*) FROM (SELECT rowid FROM page_fts WHERE page_fts MATCH ?1 LIMIT " +
                                std::to_string(kRankWindow) + ")");
       count.bind(1, match);
       count.step();
-      window_full = count.integer(0) >= kRankWindow;
+      out.window_full = count.integer(0) >= kRankWindow;
     }
     sql::Stmt st(db_, sql);
     for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
     if (!match.empty()) st.bind(static_cast<int>(binds.size() + 1), match);
-    std::vector<SearchHit> hits;
     int skipped = 0;
+    const bool names = !name_in.empty() || !name_out.empty();
+    // The ranked rows carry ids and fields only (a small sort); a page's text is read when it
+    // is checked, its word table only when it is returned with boxes.
+    sql::Stmt text_of(db_, "SELECT text FROM pages WHERE id=?");
+    auto page_text = [&](int64_t id) {
+      text_of.reset();
+      text_of.bind(1, id);
+      return text_of.step() ? text_of.text(0) : std::string();
+    };
     while (st.step()) {
-      const std::string body = st.text(2);
-      const std::u32string body_c = folder_->compact(body);
-      const std::u32string meta_c = folder_->compact(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
-      const std::u32string name_c = folder_->compact(st.text(7));
-      // Exact-substring check of every clause on the page text and the record's fields.
+      ++out.checked;
+      const int64_t page_id = st.integer(2);
+      const std::string body = clauses.empty() && !params.details ? std::string() : page_text(page_id);
+      // Filters alone (no text to check) are settled by SQL, names by the name field.
+      const std::u32string name_c = names ? folder_->compact(st.text(7)) : std::u32string();
+      // Exact-substring check of every clause on the page text and the record's fields. Fast
+      // path: the folded term found as it is in the raw UTF-8 text (folding is idempotent, so
+      // the folded text holds it too); otherwise the text is folded and compacted (a match
+      // across a line break, Traditional or full-width characters, or no match).
+      Haystack body_h(body), meta_h(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
       const Term* body_term = nullptr;
       bool ok = true;
       for (const Clause& c : clauses) {
         bool found = false;
         for (const Term& t : c.any) {
-          const bool in_body = body_c.find(t.compact) != std::u32string::npos;
+          const bool in_body = body_h.contains(t, *folder_);
           if (in_body && !body_term && !c.exclude) body_term = &t;
-          found = found || in_body || meta_c.find(t.compact) != std::u32string::npos;
+          found = found || in_body || meta_h.contains(t, *folder_);
+          if (found && c.exclude) break;
         }
         if (found == c.exclude) {
           ok = false;
@@ -261,9 +306,15 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
       for (const auto& n : name_in) ok = ok && name_c.find(n) != std::u32string::npos;
       for (const auto& n : name_out) ok = ok && name_c.find(n) == std::u32string::npos;
       if (!ok) continue;
+      ++out.verified;
       if (skipped < params.offset) {
         ++skipped;
         continue;
+      }
+      if (static_cast<int>(out.hits.size()) >= params.limit) {
+        if (windowed && out.window_full) break;  // the total will be an estimate anyway
+        if (match.empty() && !names) break;      // counted by SQL below
+        continue;                                // keep counting
       }
       SearchHit h;
       h.score = -st.real(0);
@@ -272,17 +323,41 @@ std::vector<SearchHit> PageIndex::search(const std::string& query, const SearchP
       h.doc_type = st.text(4);
       h.student_id = st.text(6);
       h.name = st.text(7);
-      h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
-      if (body_term) h.boxes = hit_boxes(st.text(8), body_term->compact, *folder_);
-      hits.push_back(std::move(h));
-      if (static_cast<int>(hits.size()) >= params.limit) break;
+      h.page_id = page_id;
+      if (params.details) {
+        h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
+        if (body_term) {
+          sql::Stmt words(db_, "SELECT words FROM pages WHERE id=?");
+          words.bind(1, page_id);
+          if (words.step()) h.boxes = hit_boxes(words.text(0), body_term->compact, *folder_);
+        }
+      }
+      out.hits.push_back(std::move(h));
     }
-    return hits;
+    return out;
   };
-  bool window_full = false;
-  std::vector<SearchHit> hits = run(true, window_full);
-  if (window_full && static_cast<int>(hits.size()) < params.limit) hits = run(false, window_full);
-  return hits;
+  Run r = run(true);
+  if (r.window_full && static_cast<int>(r.hits.size()) < params.limit) r = run(false);
+  SearchResults res;
+  res.hits = std::move(r.hits);
+  res.total = r.verified;
+  if (match.empty() && name_in.empty() && name_out.empty()) {  // filters alone: SQL counts exactly
+    sql::Stmt count(db_, "SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id "
+                         "JOIN students s ON s.id = d.student_id WHERE " + where);
+    for (size_t i = 0; i < binds.size(); ++i) count.bind(static_cast<int>(i + 1), binds[i]);
+    count.step();
+    res.total = count.integer(0);
+  }
+  if (r.window_full) {
+    // Estimate: candidates (FTS5 alone) times the share of checked candidates that were hits.
+    sql::Stmt count(db_, "SELECT count(*) FROM page_fts WHERE page_fts MATCH ?1");
+    count.bind(1, match);
+    count.step();
+    const double share = r.checked > 0 ? static_cast<double>(r.verified) / static_cast<double>(r.checked) : 1.0;
+    res.total = std::max<int64_t>(r.verified, static_cast<int64_t>(static_cast<double>(count.integer(0)) * share + 0.5));
+    res.total_exact = false;
+  }
+  return res;
 }
 
 }  // namespace xueji

@@ -25,11 +25,22 @@ struct SearchHit {
   // Where the first hit on the page lies in the page image (master pixels), one box per OCR
   // word it touches, cut to the hit's characters; empty when the hit is in the record's fields.
   std::vector<Box> boxes;
+  int64_t page_id = 0;  // the catalog's page row
 };
 
 struct SearchParams {
   int limit = 20;
   int offset = 0;
+  bool details = true;  // snippets and boxes (off: ids, scores and fields only)
+};
+
+struct SearchResults {
+  std::vector<SearchHit> hits;  // the page of results asked for
+  // All pages that match. Exact when `total_exact`; otherwise (a term on more pages than the
+  // ranking window holds) the candidates' count scaled by the share of the window's
+  // candidates that were true hits.
+  int64_t total = 0;
+  bool total_exact = true;
 };
 
 class PageIndex {
@@ -47,6 +58,7 @@ class PageIndex {
   // The query language is in search_query.h. Throws Error(InvalidArgument) for an empty or
   // malformed query.
   std::vector<SearchHit> search(const std::string& query, const SearchParams& params = {});
+  SearchResults search_with_total(const std::string& query, const SearchParams& params = {});
 
  private:
   sql::Db& db_;

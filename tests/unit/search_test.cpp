@@ -238,3 +238,31 @@ TEST_F(SearchTest, CommonTermsBeyondTheRankingWindow) {
   EXPECT_EQ(filtered[0].student_id, "L110105200802291234");
   EXPECT_EQ(index.search("学生", {5000, 0}).size(), 2501u);
 }
+
+TEST_F(SearchTest, TotalsAreExactUnlessTheWindowOverflows) {
+  PageIndex index(catalog_->db());
+  // Exact: every candidate was checked (a one-character term that is also a false candidate
+  // nowhere; two pages hold 数学).
+  auto r = index.search_with_total("数学", {1, 0});
+  EXPECT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.total, 2);
+  EXPECT_TRUE(r.total_exact);
+  EXPECT_NE(r.hits[0].page_id, 0);
+  // Filters alone are counted by SQL.
+  r = index.search_with_total("type:成绩单", {1, 0});
+  EXPECT_EQ(r.total, 2);
+  EXPECT_TRUE(r.total_exact);
+  r = index.search_with_total("name:晓雯", {1, 0});
+  EXPECT_EQ(r.total, 2);
+  // Over the ranking window: an estimate, here exact in value because every candidate is a hit.
+  std::vector<std::string> many(2500, "该学生表现良好。");
+  add("G11010519491231002X", "CJD", many);
+  r = index.search_with_total("学生", {20, 0});
+  EXPECT_EQ(r.hits.size(), 20u);
+  EXPECT_FALSE(r.total_exact);
+  EXPECT_EQ(r.total, 2500);
+  // Without details: no snippets or boxes, same hits.
+  const auto plain = index.search_with_total("数学", {10, 0, false});
+  ASSERT_EQ(plain.hits.size(), 2u);
+  EXPECT_TRUE(plain.hits[0].snippet.empty());
+}
