@@ -224,9 +224,10 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
     if (f.field == "year") cond = "substr(COALESCE(NULLIF(d.doc_date, ''), d.created_at), 1, 4) = " + v;
     where += f.exclude ? " AND NOT " + cond : " AND " + cond;
   }
-  const std::string base =
-      " p.number, p.id, d.pdf_path, d.doc_type, d.title, s.id, s.name FROM pages p "
-      "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
+  const std::string base_cols = " p.number, p.id, d.pdf_path, d.doc_type, d.title, s.id, s.name";
+  const std::string base_from =
+      " FROM pages p JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
+  const std::string base = base_cols + base_from;
   const std::string n_match = std::to_string(binds.size() + 1);
   // Design note (common terms): ranking every match of a term that occurs on most pages costs
   // time proportional to the number of matches. The candidates are therefore first ranked
@@ -250,19 +251,14 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
     if (match.empty()) {
       sql = "SELECT 0.0 AS r," + base + "WHERE " + where + " ORDER BY s.id, d.id, p.number";
     } else if (windowed) {
-      sql = "SELECT c.r AS r," + base + "JOIN (SELECT rowid AS id, bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r FROM page_fts "
-            "WHERE page_fts MATCH ?" + n_match + " LIMIT " + std::to_string(kRankWindow) + ") c ON c.id = p.id WHERE " +
-            where + " ORDER BY c.r, d.id, p.number";
+      // The window is materialized once; its size (did it hold every match?) comes with it.
+      sql = "WITH c AS MATERIALIZED (SELECT rowid AS id, bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r FROM page_fts "
+            "WHERE page_fts MATCH ?" + n_match + " LIMIT " + std::to_string(kRankWindow) + ") "
+            "SELECT c.r AS r," + base_cols + ", (SELECT count(*) FROM c) AS window" + base_from + "JOIN c ON c.id = p.id WHERE " + where +
+            " ORDER BY c.r, d.id, p.number";
     } else {
       sql = "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r," + base + "JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?" +
             n_match + " AND " + where + " ORDER BY r, d.id, p.number";
-    }
-    if (windowed && !match.empty()) {  // did the window hold every match?
-      sql::Stmt count(db_, "SELECT count(*) FROM (SELECT rowid FROM page_fts WHERE page_fts MATCH ?1 LIMIT " +
-                               std::to_string(kRankWindow) + ")");
-      count.bind(1, match);
-      count.step();
-      out.window_full = count.integer(0) >= kRankWindow;
     }
     sql::Stmt st(db_, sql);
     for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
@@ -278,6 +274,7 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
       return text_of.step() ? text_of.text(0) : std::string();
     };
     while (st.step()) {
+      if (windowed && out.checked == 0 && !match.empty()) out.window_full = st.integer(8) >= kRankWindow;
       ++out.checked;
       const int64_t page_id = st.integer(2);
       const std::string body = clauses.empty() && !params.details ? std::string() : page_text(page_id);
@@ -333,6 +330,13 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
         }
       }
       out.hits.push_back(std::move(h));
+    }
+    if (windowed && out.checked == 0 && !match.empty()) {  // no row passed the filters: was the window full?
+      sql::Stmt count(db_, "SELECT count(*) FROM (SELECT rowid FROM page_fts WHERE page_fts MATCH ?1 LIMIT " +
+                               std::to_string(kRankWindow) + ")");
+      count.bind(1, match);
+      count.step();
+      out.window_full = count.integer(0) >= kRankWindow;
     }
     return out;
   };
