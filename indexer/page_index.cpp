@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "indexer/cjk_tokens.h"
 #include "indexer/search_query.h"
@@ -138,32 +139,64 @@ std::vector<Box> hit_boxes(const std::string& word_table_text, const std::u32str
 
 }  // namespace
 
+// Design note (index size): page_fts is contentless (content=''): FTS5 keeps only its
+// inverted index, not a second copy of the token strings (which, at four to five bytes per
+// character for the unigram and bigram strings, were the larger part of the index). Page
+// texts live in `pages`; what was indexed as the record's fields is kept in page_fts_meta, so
+// that a page can be taken out again with FTS5's 'delete' command, which needs the very values
+// that were indexed. An index of the older, contentful form is replaced and rebuilt on open.
 PageIndex::PageIndex(sql::Db& db) : db_(db), folder_(std::make_unique<TextFolder>()) {
+  bool old_form = false;
+  {
+    sql::Stmt st(db_, "SELECT sql FROM sqlite_master WHERE name='page_fts'");
+    if (st.step()) old_form = st.text(0).find("content=''") == std::string::npos;
+  }
+  if (old_form) db_.exec("DROP TABLE page_fts");
   db_.exec(
       "CREATE VIRTUAL TABLE IF NOT EXISTS page_fts USING fts5("
-      "meta_uni, meta_bi, body_uni, body_bi, tokenize='unicode61 remove_diacritics 0')");
+      "meta_uni, meta_bi, body_uni, body_bi, content='', tokenize='unicode61 remove_diacritics 0')");
+  db_.exec("CREATE TABLE IF NOT EXISTS page_fts_meta(page_id INTEGER PRIMARY KEY, meta TEXT NOT NULL)");
+  if (old_form) rebuild();
 }
 
+namespace {
+std::string meta_text(const PageMeta& meta) {
+  return meta.student_id + " " + meta.student_name + " " + meta.doc_type + " " + meta.title;
+}
+}  // namespace
+
 void PageIndex::add_page(int64_t page_id, const PageMeta& meta, const std::string& text) {
-  const std::string meta_text = meta.student_id + " " + meta.student_name + " " + meta.doc_type +
-                                " " + meta.title;
-  const Tokens m = tokenize(meta_text, *folder_), b = tokenize(text, *folder_);
+  const std::string m_text = meta_text(meta);
+  const Tokens m = tokenize(m_text, *folder_), b = tokenize(text, *folder_);
   sql::Stmt st(db_,
                "INSERT INTO page_fts(rowid, meta_uni, meta_bi, body_uni, body_bi) "
                "VALUES(?,?,?,?,?)");
   st.bind(1, page_id).bind(2, m.unigrams).bind(3, m.bigrams).bind(4, b.unigrams).bind(5, b.bigrams);
   st.run();
+  sql::Stmt keep(db_, "INSERT OR REPLACE INTO page_fts_meta(page_id, meta) VALUES(?,?)");
+  keep.bind(1, page_id).bind(2, m_text).run();
 }
 
 void PageIndex::remove_page(int64_t page_id) {
-  sql::Stmt st(db_, "DELETE FROM page_fts WHERE rowid=?");
-  st.bind(1, page_id).run();
+  // The tokens as they were indexed: the fields kept in page_fts_meta, the page's text.
+  sql::Stmt st(db_, "SELECT m.meta, p.text FROM page_fts_meta m JOIN pages p ON p.id = m.page_id WHERE m.page_id=?");
+  st.bind(1, page_id);
+  if (!st.step()) return;  // not in the index
+  const Tokens m = tokenize(st.text(0), *folder_), b = tokenize(st.text(1), *folder_);
+  sql::Stmt del(db_,
+                "INSERT INTO page_fts(page_fts, rowid, meta_uni, meta_bi, body_uni, body_bi) "
+                "VALUES('delete',?,?,?,?,?)");
+  del.bind(1, page_id).bind(2, m.unigrams).bind(3, m.bigrams).bind(4, b.unigrams).bind(5, b.bigrams);
+  del.run();
+  sql::Stmt forget(db_, "DELETE FROM page_fts_meta WHERE page_id=?");
+  forget.bind(1, page_id).run();
 }
 
 PageIndex::~PageIndex() = default;
 
 int PageIndex::rebuild() {
-  db_.exec("DELETE FROM page_fts");
+  db_.exec("INSERT INTO page_fts(page_fts) VALUES('delete-all')");
+  db_.exec("DELETE FROM page_fts_meta");
   sql::Stmt pages(db_,
                   "SELECT p.id, p.text, s.id, s.name, d.doc_type, d.title FROM pages p "
                   "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id "
@@ -224,143 +257,197 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
     if (f.field == "year") cond = "substr(COALESCE(NULLIF(d.doc_date, ''), d.created_at), 1, 4) = " + v;
     where += f.exclude ? " AND NOT " + cond : " AND " + cond;
   }
-  const std::string base_cols = " p.number, p.id, d.pdf_path, d.doc_type, d.title, s.id, s.name";
-  const std::string base_from =
-      " FROM pages p JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id ";
-  const std::string base = base_cols + base_from;
-  const std::string n_match = std::to_string(binds.size() + 1);
-  // Design note (common terms): ranking every match of a term that occurs on most pages costs
-  // time proportional to the number of matches. The candidates are therefore first ranked
-  // among the first kRankWindow matches (FTS5 returns them in rowid order and stops early);
-  // only when that window yields fewer verified hits than asked for is the query run again over
-  // all matches. Every hit returned is a true hit either way; for very common terms the order
-  // is the best within the window.
+  // Design notes (ranking common terms, totals). FTS5's bm25() needs each phrase's document
+  // count, which FTS5 gets by walking every match: at a million pages a common term costs
+  // ~60 ms before the first row (measured). Ranking is therefore done here, over candidates
+  // that FTS5 returns in rowid order and can stop early on:
+  //  - the first kRankWindow record-field matches (`{meta_uni meta_bi}`: a name or title);
+  //  - the first kRankWindow matches anywhere.
+  // Each candidate is checked (filters by SQL on its row, the exact substring on its text) and
+  // scored BM25-style: 10 for a hit in the record's fields, plus the body's term frequency
+  // saturated and normalized by page length (k1 = 1.2, b = 0.75; every candidate holds every
+  // term, so the idf factor is the same for all and left out). When the window held every
+  // match, the result and the total are exact. When it did not and gave too few hits for the
+  // page asked, every match is checked (exact again, slower). Otherwise the order is the best
+  // within the window and the total is estimated: the window's hits scaled by how much of the
+  // page-id range the window covered (page ids grow with time, so matches spread over them).
   constexpr int kRankWindow = 2000;
-  // Design note (total): where every candidate is verified anyway (no window, or a window
-  // that held all candidates) the verified hits are counted exactly; rows past the requested
-  // page cost only the check. When the window is full, the total is estimated from the
-  // candidates' count (FTS5, no join) times the window's share of true hits.
-  struct Run {
-    std::vector<SearchHit> hits;
-    int64_t verified = 0, checked = 0;
-    bool window_full = false;
+  const std::string fields =
+      "SELECT p.number, d.pdf_path, d.doc_type, d.title, s.id, s.name, d.id FROM pages p "
+      "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id WHERE p.id = ?" +
+      std::to_string(binds.size() + 1) + " AND " + where;
+  sql::Stmt row(db_, fields);
+  sql::Stmt text_of(db_, "SELECT text FROM pages WHERE id=?");
+  const bool names = !name_in.empty() || !name_out.empty();
+  struct Scored {
+    double score;
+    int64_t doc;
+    SearchHit hit;
+    const Term* body_term;
+    std::string body;
   };
-  auto run = [&](bool windowed) {
-    Run out;
-    std::string sql;
-    if (match.empty()) {
-      sql = "SELECT 0.0 AS r," + base + "WHERE " + where + " ORDER BY s.id, d.id, p.number";
-    } else if (windowed) {
-      // The window is materialized once; its size (did it hold every match?) comes with it.
-      sql = "WITH c AS MATERIALIZED (SELECT rowid AS id, bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r FROM page_fts "
-            "WHERE page_fts MATCH ?" + n_match + " LIMIT " + std::to_string(kRankWindow) + ") "
-            "SELECT c.r AS r," + base_cols + ", (SELECT count(*) FROM c) AS window" + base_from + "JOIN c ON c.id = p.id WHERE " + where +
-            " ORDER BY c.r, d.id, p.number";
-    } else {
-      sql = "SELECT bm25(page_fts, 10.0, 10.0, 1.0, 1.0) AS r," + base + "JOIN page_fts f ON f.rowid = p.id WHERE page_fts MATCH ?" +
-            n_match + " AND " + where + " ORDER BY r, d.id, p.number";
+  // Checks one candidate page; returns false when it is not a hit.
+  auto check = [&](int64_t page_id, Scored& out) {
+    row.reset();
+    for (size_t i = 0; i < binds.size(); ++i) row.bind(static_cast<int>(i + 1), binds[i]);
+    row.bind(static_cast<int>(binds.size() + 1), page_id);
+    if (!row.step()) return false;  // filtered out (or deleted)
+    if (names) {
+      const std::u32string name_c = folder_->compact(row.text(5));
+      for (const auto& n : name_in)
+        if (name_c.find(n) == std::u32string::npos) return false;
+      for (const auto& n : name_out)
+        if (name_c.find(n) != std::u32string::npos) return false;
     }
-    sql::Stmt st(db_, sql);
-    for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
-    if (!match.empty()) st.bind(static_cast<int>(binds.size() + 1), match);
-    int skipped = 0;
-    const bool names = !name_in.empty() || !name_out.empty();
-    // The ranked rows carry ids and fields only (a small sort); a page's text is read when it
-    // is checked, its word table only when it is returned with boxes.
-    sql::Stmt text_of(db_, "SELECT text FROM pages WHERE id=?");
-    auto page_text = [&](int64_t id) {
-      text_of.reset();
-      text_of.bind(1, id);
-      return text_of.step() ? text_of.text(0) : std::string();
-    };
-    while (st.step()) {
-      if (windowed && out.checked == 0 && !match.empty()) out.window_full = st.integer(8) >= kRankWindow;
-      ++out.checked;
-      const int64_t page_id = st.integer(2);
-      const std::string body = clauses.empty() && !params.details ? std::string() : page_text(page_id);
-      // Filters alone (no text to check) are settled by SQL, names by the name field.
-      const std::u32string name_c = names ? folder_->compact(st.text(7)) : std::u32string();
-      // Exact-substring check of every clause on the page text and the record's fields. Fast
-      // path: the folded term found as it is in the raw UTF-8 text (folding is idempotent, so
-      // the folded text holds it too); otherwise the text is folded and compacted (a match
-      // across a line break, Traditional or full-width characters, or no match).
-      Haystack body_h(body), meta_h(st.text(6) + " " + st.text(7) + " " + st.text(4) + " " + st.text(5));
-      const Term* body_term = nullptr;
-      bool ok = true;
-      for (const Clause& c : clauses) {
-        bool found = false;
-        for (const Term& t : c.any) {
-          const bool in_body = body_h.contains(t, *folder_);
-          if (in_body && !body_term && !c.exclude) body_term = &t;
-          found = found || in_body || meta_h.contains(t, *folder_);
-          if (found && c.exclude) break;
+    text_of.reset();
+    text_of.bind(1, page_id);
+    std::string body = text_of.step() ? text_of.text(0) : std::string();
+    Haystack body_h(body), meta_h(row.text(4) + " " + row.text(5) + " " + row.text(2) + " " + row.text(3));
+    const Term* body_term = nullptr;
+    double score = 0;
+    for (const Clause& c : clauses) {
+      bool found = false;
+      for (const Term& t : c.any) {
+        const bool in_body = body_h.contains(t, *folder_);
+        const bool in_meta = meta_h.contains(t, *folder_);
+        if (!c.exclude && (in_body || in_meta)) {
+          if (in_body && !body_term) body_term = &t;
+          if (in_meta) score += 10;
+          if (in_body) {  // term frequency in the raw text (a fair proxy), saturated
+            double tf = 0;
+            for (size_t at = body.find(t.utf8); at != std::string::npos; at = body.find(t.utf8, at + t.utf8.size())) ++tf;
+            tf = std::max(tf, 1.0);
+            const double len_norm = 0.25 + 0.75 * static_cast<double>(body.size()) / 1500.0;
+            score += tf * 2.2 / (tf + 1.2 * len_norm);
+          }
         }
-        if (found == c.exclude) {
-          ok = false;
-          break;
-        }
+        found = found || in_body || in_meta;
+        if (found && c.exclude) break;
       }
-      for (const auto& n : name_in) ok = ok && name_c.find(n) != std::u32string::npos;
-      for (const auto& n : name_out) ok = ok && name_c.find(n) == std::u32string::npos;
-      if (!ok) continue;
-      ++out.verified;
-      if (skipped < params.offset) {
-        ++skipped;
-        continue;
-      }
-      if (static_cast<int>(out.hits.size()) >= params.limit) {
-        if (windowed && out.window_full) break;  // the total will be an estimate anyway
-        if (match.empty() && !names) break;      // counted by SQL below
-        continue;                                // keep counting
-      }
-      SearchHit h;
-      h.score = -st.real(0);
-      h.page = static_cast<int>(st.integer(1));
-      h.document = st.text(3);
-      h.doc_type = st.text(4);
-      h.student_id = st.text(6);
-      h.name = st.text(7);
-      h.page_id = page_id;
+      if (found == c.exclude) return false;
+    }
+    out.score = score;
+    out.doc = row.integer(6);
+    out.body_term = body_term;
+    out.hit.page = static_cast<int>(row.integer(0));
+    out.hit.document = row.text(1);
+    out.hit.doc_type = row.text(2);
+    out.hit.student_id = row.text(4);
+    out.hit.name = row.text(5);
+    out.hit.page_id = page_id;
+    out.hit.score = score;
+    out.body = std::move(body);
+    return true;
+  };
+  auto finish = [&](std::vector<Scored>& hits, SearchResults& res) {
+    std::stable_sort(hits.begin(), hits.end(), [](const Scored& a, const Scored& b) {
+      if (a.score != b.score) return a.score > b.score;
+      if (a.doc != b.doc) return a.doc < b.doc;
+      return a.hit.page < b.hit.page;
+    });
+    for (size_t i = static_cast<size_t>(std::max(0, params.offset));
+         i < hits.size() && static_cast<int>(res.hits.size()) < params.limit; ++i) {
+      Scored& h = hits[i];
       if (params.details) {
-        h.snippet = make_snippet(body, body_term ? body_term->compact : std::u32string(), *folder_);
-        if (body_term) {
+        h.hit.snippet = make_snippet(h.body, h.body_term ? h.body_term->compact : std::u32string(), *folder_);
+        if (h.body_term) {
           sql::Stmt words(db_, "SELECT words FROM pages WHERE id=?");
-          words.bind(1, page_id);
-          if (words.step()) h.boxes = hit_boxes(words.text(0), body_term->compact, *folder_);
+          words.bind(1, h.hit.page_id);
+          if (words.step()) h.hit.boxes = hit_boxes(words.text(0), h.body_term->compact, *folder_);
         }
       }
-      out.hits.push_back(std::move(h));
+      res.hits.push_back(std::move(h.hit));
     }
-    if (windowed && out.checked == 0 && !match.empty()) {  // no row passed the filters: was the window full?
-      sql::Stmt count(db_, "SELECT count(*) FROM (SELECT rowid FROM page_fts WHERE page_fts MATCH ?1 LIMIT " +
-                               std::to_string(kRankWindow) + ")");
-      count.bind(1, match);
-      count.step();
-      out.window_full = count.integer(0) >= kRankWindow;
-    }
-    return out;
   };
-  Run r = run(true);
-  if (r.window_full && static_cast<int>(r.hits.size()) < params.limit) r = run(false);
+
   SearchResults res;
-  res.hits = std::move(r.hits);
-  res.total = r.verified;
-  if (match.empty() && name_in.empty() && name_out.empty()) {  // filters alone: SQL counts exactly
-    sql::Stmt count(db_, "SELECT count(*) FROM pages p JOIN documents d ON d.id = p.document_id "
-                         "JOIN students s ON s.id = d.student_id WHERE " + where);
-    for (size_t i = 0; i < binds.size(); ++i) count.bind(static_cast<int>(i + 1), binds[i]);
-    count.step();
-    res.total = count.integer(0);
+  if (match.empty()) {  // filters alone: the catalog's order, counted by SQL
+    const std::string base_from =
+        " FROM pages p JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id WHERE " + where;
+    sql::Stmt st(db_, "SELECT p.id" + base_from + " ORDER BY s.id, d.id, p.number");
+    for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
+    std::vector<Scored> hits;
+    int64_t verified = 0;
+    const int64_t want = static_cast<int64_t>(std::max(0, params.offset)) + params.limit;
+    while (st.step()) {
+      Scored h;
+      if (!check(st.integer(0), h)) continue;
+      ++verified;
+      if (static_cast<int64_t>(hits.size()) < want) hits.push_back(std::move(h));
+      else if (!names) break;
+    }
+    // stable order already (catalog order); scores are all 0
+    for (size_t i = static_cast<size_t>(std::max(0, params.offset)); i < hits.size(); ++i) {
+      if (params.details) hits[i].hit.snippet = make_snippet(hits[i].body, {}, *folder_);
+      res.hits.push_back(std::move(hits[i].hit));
+    }
+    res.total = verified;
+    if (!names) {
+      sql::Stmt count(db_, "SELECT count(*)" + base_from);
+      for (size_t i = 0; i < binds.size(); ++i) count.bind(static_cast<int>(i + 1), binds[i]);
+      count.step();
+      res.total = count.integer(0);
+    }
+    return res;
   }
-  if (r.window_full) {
-    // Estimate: candidates (FTS5 alone) times the share of checked candidates that were hits.
-    sql::Stmt count(db_, "SELECT count(*) FROM page_fts WHERE page_fts MATCH ?1");
-    count.bind(1, match);
-    count.step();
-    const double share = r.checked > 0 ? static_cast<double>(r.verified) / static_cast<double>(r.checked) : 1.0;
-    res.total = std::max<int64_t>(r.verified, static_cast<int64_t>(static_cast<double>(count.integer(0)) * share + 0.5));
+
+  // Candidates: record-field matches, then the window of the first matches in rowid order.
+  std::string meta_match;
+  for (const Clause& c : clauses) {
+    if (c.exclude) continue;
+    std::string alt;
+    for (const Term& t : c.any) {
+      std::string f = t.fts;  // "({meta_uni meta_bi body_uni body_bi}...)" -> record fields only
+      for (const char* from : {"{meta_bi body_bi}", "{meta_uni body_uni}"}) {
+        const std::string to = std::string(from) == "{meta_bi body_bi}" ? "{meta_bi}" : "{meta_uni}";
+        for (size_t at = f.find(from); at != std::string::npos; at = f.find(from, at + to.size())) f.replace(at, std::strlen(from), to);
+      }
+      alt += (alt.empty() ? "" : " OR ") + f;
+    }
+    meta_match += (meta_match.empty() ? "(" : " AND (") + alt + ")";
+  }
+  std::vector<int64_t> candidates;
+  std::set<int64_t> seen;
+  int64_t last_in_window = 0;  // FTS5 returns matches in ascending rowid order
+  auto collect = [&](const std::string& m, int limit) {
+    sql::Stmt st(db_, "SELECT rowid FROM page_fts WHERE page_fts MATCH ?1" + (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()));
+    st.bind(1, m);
+    int n = 0;
+    while (st.step()) {
+      ++n;
+      last_in_window = st.integer(0);
+      if (seen.insert(st.integer(0)).second) candidates.push_back(st.integer(0));
+    }
+    return n;
+  };
+  collect(meta_match, kRankWindow);
+  const int in_window = collect(match, kRankWindow);
+  const bool window_full = in_window >= kRankWindow;  // (the window also holds any record-field match)
+  std::vector<Scored> hits;
+  for (int64_t id : candidates) {
+    Scored h;
+    if (check(id, h)) hits.push_back(std::move(h));
+  }
+  const int64_t want = static_cast<int64_t>(std::max(0, params.offset)) + params.limit;
+  if (window_full && static_cast<int64_t>(hits.size()) < want) {
+    // Too few hits in the window: every match is checked (exact, slower).
+    const size_t checked = candidates.size();
+    collect(match, 0);
+    for (size_t i = checked; i < candidates.size(); ++i) {
+      Scored h;
+      if (check(candidates[i], h)) hits.push_back(std::move(h));
+    }
+    res.total = static_cast<int64_t>(hits.size());
+  } else if (window_full) {
+    sql::Stmt max_id(db_, "SELECT max(id) FROM pages");
+    max_id.step();
+    const double covered = last_in_window > 0 ? static_cast<double>(max_id.integer(0)) / static_cast<double>(last_in_window) : 1.0;
+    res.total = std::max<int64_t>(static_cast<int64_t>(hits.size()), static_cast<int64_t>(static_cast<double>(hits.size()) * covered + 0.5));
     res.total_exact = false;
+  } else {
+    res.total = static_cast<int64_t>(hits.size());
   }
+  finish(hits, res);
   return res;
 }
 

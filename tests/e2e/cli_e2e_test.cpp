@@ -129,7 +129,7 @@ std::string archive_state(const std::string& dir) {
   Catalog c(dir);
   for (const char* q : {"SELECT group_concat(id||name||class_name) FROM students",
                         "SELECT count(*)||group_concat(pdf_path) FROM documents",
-                        "SELECT count(*) FROM pages", "SELECT count(*) FROM page_fts"}) {
+                        "SELECT count(*) FROM pages", "SELECT count(*) FROM page_fts_meta"}) {
     sql::Stmt st(c.db(), q);
     st.step();
     state += st.text(0) + "\n";
