@@ -299,9 +299,12 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
       for (const auto& n : name_out)
         if (name_c.find(n) != std::u32string::npos) return false;
     }
-    text_of.reset();
-    text_of.bind(1, page_id);
-    std::string body = text_of.step() ? text_of.text(0) : std::string();
+    std::string body;  // filters alone need no text to decide (read later for the snippet)
+    if (!clauses.empty()) {
+      text_of.reset();
+      text_of.bind(1, page_id);
+      body = text_of.step() ? text_of.text(0) : std::string();
+    }
     Haystack body_h(body), meta_h(row.text(4) + " " + row.text(5) + " " + row.text(2) + " " + row.text(3));
     const Term* body_term = nullptr;
     double score = 0;
@@ -378,7 +381,11 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
     }
     // stable order already (catalog order); scores are all 0
     for (size_t i = static_cast<size_t>(std::max(0, params.offset)); i < hits.size(); ++i) {
-      if (params.details) hits[i].hit.snippet = make_snippet(hits[i].body, {}, *folder_);
+      if (params.details) {
+        text_of.reset();
+        text_of.bind(1, hits[i].hit.page_id);
+        hits[i].hit.snippet = make_snippet(text_of.step() ? text_of.text(0) : std::string(), {}, *folder_);
+      }
       res.hits.push_back(std::move(hits[i].hit));
     }
     res.total = verified;
