@@ -1,8 +1,10 @@
 // Search at scale: builds an archive of N synthetic pages of school-record text (names, 学籍号,
 // subjects and scores, teachers' comments, awards), indexes them with Xueji's index and, in the
 // same run, with SQLite's built-in trigram FTS5 over the same texts, then runs a fixed query mix
-// and reports build rate, index size, latency percentiles and recall/precision against a
-// brute-force substring scan.
+// and reports build rate, index size, latency percentiles (overall and per query kind; Xueji's
+// latency is the first 20 results plus the total) and, for both, recall/precision of all hits
+// against a brute-force substring scan (memmem over the folded UTF-8 texts; by default every
+// query without a filter, --recall-queries K checks only the first K).
 //   build/bench/search_bench --pages 100000 [--queries 1000] [--recall-queries K] [--json OUT]
 //
 // Query mix (fixed by the seed): 60 % names and 学籍号 (full names, two-character given names,
