@@ -165,16 +165,21 @@ std::string meta_text(const PageMeta& meta) {
 }
 }  // namespace
 
-void PageIndex::add_page(int64_t page_id, const PageMeta& meta, const std::string& text) {
-  const std::string m_text = meta_text(meta);
-  const Tokens m = tokenize(m_text, *folder_), b = tokenize(text, *folder_);
-  sql::Stmt st(db_,
-               "INSERT INTO page_fts(rowid, meta_uni, meta_bi, body_uni, body_bi) "
-               "VALUES(?,?,?,?,?)");
+// Adds (or, with FTS5's 'delete' command, takes out) one page's tokens.
+void PageIndex::write_tokens(int64_t page_id, const std::string& fields, const std::string& text, bool remove) {
+  const Tokens m = tokenize(fields, *folder_), b = tokenize(text, *folder_);
+  sql::Stmt st(db_, remove ? "INSERT INTO page_fts(page_fts, rowid, meta_uni, meta_bi, body_uni, body_bi) "
+                             "VALUES('delete',?,?,?,?,?)"
+                           : "INSERT INTO page_fts(rowid, meta_uni, meta_bi, body_uni, body_bi) VALUES(?,?,?,?,?)");
   st.bind(1, page_id).bind(2, m.unigrams).bind(3, m.bigrams).bind(4, b.unigrams).bind(5, b.bigrams);
   st.run();
+}
+
+void PageIndex::add_page(int64_t page_id, const PageMeta& meta, const std::string& text) {
+  const std::string fields = meta_text(meta);
+  write_tokens(page_id, fields, text, false);
   sql::Stmt keep(db_, "INSERT OR REPLACE INTO page_fts_meta(page_id, meta) VALUES(?,?)");
-  keep.bind(1, page_id).bind(2, m_text).run();
+  keep.bind(1, page_id).bind(2, fields).run();
 }
 
 void PageIndex::remove_page(int64_t page_id) {
@@ -182,12 +187,7 @@ void PageIndex::remove_page(int64_t page_id) {
   sql::Stmt st(db_, "SELECT m.meta, p.text FROM page_fts_meta m JOIN pages p ON p.id = m.page_id WHERE m.page_id=?");
   st.bind(1, page_id);
   if (!st.step()) return;  // not in the index
-  const Tokens m = tokenize(st.text(0), *folder_), b = tokenize(st.text(1), *folder_);
-  sql::Stmt del(db_,
-                "INSERT INTO page_fts(page_fts, rowid, meta_uni, meta_bi, body_uni, body_bi) "
-                "VALUES('delete',?,?,?,?,?)");
-  del.bind(1, page_id).bind(2, m.unigrams).bind(3, m.bigrams).bind(4, b.unigrams).bind(5, b.bigrams);
-  del.run();
+  write_tokens(page_id, st.text(0), st.text(1), true);
   sql::Stmt forget(db_, "DELETE FROM page_fts_meta WHERE page_id=?");
   forget.bind(1, page_id).run();
 }

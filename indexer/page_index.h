@@ -61,6 +61,7 @@ class PageIndex {
   SearchResults search_with_total(const std::string& query, const SearchParams& params = {});
 
  private:
+  void write_tokens(int64_t page_id, const std::string& fields, const std::string& text, bool remove);
   sql::Db& db_;
   std::unique_ptr<TextFolder> folder_;
 };
