@@ -271,7 +271,7 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
   // page asked, every match is checked (exact again, slower). Otherwise the order is the best
   // within the window and the total is estimated: the window's hits scaled by how much of the
   // page-id range the window covered (page ids grow with time, so matches spread over them).
-  constexpr int kRankWindow = 2000;
+  constexpr int kRankWindow = 1000;
   const std::string fields =
       "SELECT p.number, d.pdf_path, d.doc_type, d.title, s.id, s.name, d.id FROM pages p "
       "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id WHERE p.id = ?" +

@@ -17,6 +17,10 @@ void configure(sql::Db& db) {
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA foreign_keys=ON");
   db.exec("PRAGMA synchronous=FULL");
+  // Reads: a 64 MB page cache and memory-mapped reads (search checks candidate pages by id;
+  // at a million pages the default 2 MB cache misses on most of them).
+  db.exec("PRAGMA cache_size=-65536");
+  db.exec("PRAGMA mmap_size=1073741824");
 }
 
 fs::path existing_database(const fs::path& dir) {
