@@ -334,6 +334,7 @@ int main(int argc, char** argv) {
   long long expected_total = 0, found_total = 0, false_total = 0, tri_found_total = 0, tri_false = 0;
   std::map<std::string, std::pair<long long, long long>> recall_by_kind, tri_recall_by_kind;  // expected, found
   int checked_queries = 0;
+  double common_min_share = 1.0;  // the least common "common term": share of pages it is on
   for (const Query& q : queries) {
     if (q.kind == "common+filter") continue;
     if (recall_queries >= 0 && &q - queries.data() >= recall_queries) continue;
@@ -359,6 +360,8 @@ int main(int argc, char** argv) {
     false_total += static_cast<long long>(got.size()) - found;
     tri_found_total += tri_found;
     tri_false += static_cast<long long>(tri_got.size()) - tri_found;
+    if (q.kind == "common")
+      common_min_share = std::min(common_min_share, static_cast<double>(expected.size()) / static_cast<double>(corpus.pages.size()));
     recall_by_kind[q.kind].first += static_cast<long long>(expected.size());
     recall_by_kind[q.kind].second += found;
     tri_recall_by_kind[q.kind].first += static_cast<long long>(expected.size());
@@ -380,6 +383,7 @@ int main(int argc, char** argv) {
   for (const auto& [kind, v] : tri_recall_by_kind)
     out["trigram"]["recall_by_kind"][kind] = v.first ? static_cast<double>(v.second) / static_cast<double>(v.first) : 1.0;
   out["recall_checked_queries"] = checked_queries;
+  out["common_terms_min_page_share"] = common_min_share;
   out["queries"] = queries.size();
   std::cout << out.dump(1) << std::endl;
   if (!json_out.empty()) std::ofstream(json_out) << out.dump(1) << "\n";
