@@ -3,8 +3,8 @@
 // same run, with SQLite's built-in trigram FTS5 over the same texts, then runs a fixed query mix
 // and reports build rate, index size, latency percentiles (overall and per query kind; Xueji's
 // latency is the first 20 results plus the total) and, for both, recall/precision of all hits
-// against a brute-force substring scan (memmem over the folded UTF-8 texts; by default every
-// query without a filter, --recall-queries K checks only the first K).
+// against a brute-force substring scan (memmem over the folded UTF-8 texts, a type: filter
+// applied by the page's document kind; every query, or the first K with --recall-queries K).
 //   build/bench/search_bench --pages 100000 [--queries 1000] [--recall-queries K] [--json OUT]
 //
 // Query mix (kinds in fixed shares, content by the seed): 60 % names and 学籍号 (full names, two-character given names,
@@ -108,6 +108,7 @@ Corpus make_corpus(int n_pages, unsigned seed) {
 struct Query {
   std::string text, kind;
   std::string term;  // the one text term, for the brute-force check
+  int type = -1;     // a type: filter (document kind), for the brute-force check
 };
 
 std::vector<Query> make_queries(const Corpus& c, int n, unsigned seed) {
@@ -142,7 +143,10 @@ std::vector<Query> make_queries(const Corpus& c, int n, unsigned seed) {
     } else if (r < 90) {
       const std::string term = kCommon[rng() % kCommon.size()];
       if (rng() % 2) q.push_back({term, "common", term});
-      else q.push_back({term + " type:" + kKinds[rng() % kKinds.size()], "common+filter", term});
+      else {
+        const int k = static_cast<int>(rng() % kKinds.size());
+        q.push_back({term + " type:" + kKinds[static_cast<size_t>(k)], "common+filter", term, k});
+      }
     } else if (r < 95) {
       const std::string trad = to_trad.fold(s.name);
       q.push_back({trad, "traditional", trad});
@@ -282,7 +286,7 @@ int main(int argc, char** argv) {
     haystack += u32_to_utf8(folder.compact(p.text)) + "\x1f" +
                 u32_to_utf8(folder.compact(s.id + " " + s.name + " " + kKinds[static_cast<size_t>(p.kind)])) + "\x1e";
   }
-  auto brute_force = [&](const std::string& needle) {
+  auto brute_force = [&](const std::string& needle, int type) {
     std::set<int64_t> found;
     if (needle.empty()) return found;
     const char* base = haystack.data();
@@ -292,7 +296,7 @@ int main(int argc, char** argv) {
       if (!hit) break;
       const size_t pos = static_cast<size_t>(static_cast<const char*>(hit) - base);
       const size_t page = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), pos) - starts.begin()) - 1;
-      found.insert(page_ids[page]);
+      if (type < 0 || corpus.pages[page].kind == type) found.insert(page_ids[page]);
       at = base + (page + 1 < starts.size() ? starts[page + 1] : haystack.size());
     }
     return found;
@@ -331,17 +335,16 @@ int main(int argc, char** argv) {
     std::cerr << "latency p50/p95/p99 " << percentile(ours_ms, 0.5) << " " << percentile(ours_ms, 0.95) << " "
               << percentile(ours_ms, 0.99) << " by kind " << lat.dump() << std::endl;
   }
-  // Recall and precision of all hits against the brute-force set (filters excluded; with
-  // --recall-queries only the first N queries).
+  // Recall and precision of all hits against the brute-force set (with --recall-queries only
+  // the first N queries).
   long long expected_total = 0, found_total = 0, false_total = 0, tri_found_total = 0, tri_false = 0;
   std::map<std::string, std::pair<long long, long long>> recall_by_kind, tri_recall_by_kind;  // expected, found
   int checked_queries = 0;
   double common_min_share = 1.0;  // the least common "common term": share of pages it is on
   for (const Query& q : queries) {
-    if (q.kind == "common+filter") continue;
     if (recall_queries >= 0 && &q - queries.data() >= recall_queries) continue;
     ++checked_queries;
-    const std::set<int64_t> expected = brute_force(u32_to_utf8(folder.compact(q.term)));
+    const std::set<int64_t> expected = brute_force(u32_to_utf8(folder.compact(q.term)), q.type);
     std::set<int64_t> got, tri_got;
     try {
       for (const SearchHit& h : index.search_with_total(q.text, {1 << 30, 0, false}).hits) got.insert(h.page_id);
