@@ -271,8 +271,14 @@ int main(int argc, char** argv) {
   }
   const double tri_ms = ms_since(t0);
   tri.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  long long tri_index_only = 0;  // without its own copy of the texts (tri_content)
+  {
+    sql::Stmt st(tri, "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE 'tri%' AND name <> 'tri_content'");
+    if (st.step()) tri_index_only = st.integer(0);
+  }
   out["trigram"] = {{"index_pages_per_s", corpus.pages.size() / (tri_ms / 1000)},
                     {"index_bytes", bytes_on_disk(dir / "trigram.db")},
+                    {"index_bytes_without_content", tri_index_only},
                     {"index_bytes_per_page", static_cast<double>(bytes_on_disk(dir / "trigram.db")) / static_cast<double>(corpus.pages.size())}};
 
   // Brute force: folded, whitespace-free page text plus the record's fields, as UTF-8 in one
