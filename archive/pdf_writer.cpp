@@ -189,7 +189,9 @@ void PdfWriter::begin(const fs::path& output) {
   m->font = m->file->reserve();
   m->to_unicode = m->file->reserve();
   m->write_font();
-  m->font_file = temp_path_for(output).string() + ".ttf";
+  // libharu loads fonts from files only: the glyphless font goes to the temporary folder (not
+  // beside the output, where a crash would leave it in the archive).
+  m->font_file = temp_path_for(fs::temp_directory_path() / "xueji-glyphless.ttf");
   write_file_atomic(m->font_file, make_glyphless_font());
   impl_ = std::move(m);
 }
