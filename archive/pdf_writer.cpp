@@ -55,13 +55,7 @@ class PageCopier {
         std::string deflated;
         if (dct) deflated = flate(data, 9);
         const bool wrap = dct && deflated.size() < data.size() * 98 / 100;
-        std::string dict;
-        for (auto& [key, value] : o.getDict().getDictAsMap()) {
-          if (key == "/Length" || (wrap && key == "/Filter")) continue;
-          in_filter_key_ = key == "/Filter" || key == "/DecodeParms";
-          dict += " " + QPDFObjectHandle::newName(key).unparse() + " " + body(value);
-          in_filter_key_ = false;
-        }
+        std::string dict = entries(o.getDict(), wrap ? "/Filter" : "");
         if (wrap) dict += " /Filter [/FlateDecode /DCTDecode]";
         out_.write_stream(num, dict, wrap ? std::string_view(deflated) : data);
       } else {
@@ -81,20 +75,22 @@ class PageCopier {
     return n;
   }
   std::string body(QPDFObjectHandle o) { return o.isIndirect() ? pdf_ref(ref(o)) : direct(o); }
-  std::string direct(QPDFObjectHandle o) {
-    if (o.isDictionary()) {
-      std::string s = "<<";
-      for (auto& [key, value] : o.getDictAsMap()) {
-        if (key == "/ProcSet") continue;  // obsolete since PDF 1.4; readers ignore it
-        in_filter_key_ = key == "/Filter" || key == "/DecodeParms";
-        s += " " + QPDFObjectHandle::newName(key).unparse() + " " + body(value);
-        in_filter_key_ = false;
-      }
-      return s + " >>";
-    }
-    if (o.isArray()) {
+  // A dictionary's entries, " /Key value ...", without /Length (a stream's is written anew),
+  // /ProcSet (obsolete since PDF 1.4) and `skip`.
+  std::string entries(QPDFObjectHandle dict, const std::string& skip) {
+    std::string s;
+    for (auto& [key, value] : dict.getDictAsMap()) {
+      if (key == "/Length" || key == "/ProcSet" || key == skip) continue;
       // libharu writes /Filter [/X] and /DecodeParms [<<...>>]: one element needs no array.
-      if (o.getArrayNItems() == 1 && in_filter_key_) return body(o.getArrayItem(0));
+      const bool single = (key == "/Filter" || key == "/DecodeParms") && value.isArray() && !value.isIndirect() &&
+                          value.getArrayNItems() == 1;
+      s += " " + QPDFObjectHandle::newName(key).unparse() + " " + body(single ? value.getArrayItem(0) : value);
+    }
+    return s;
+  }
+  std::string direct(QPDFObjectHandle o) {
+    if (o.isDictionary()) return "<<" + entries(o, "") + " >>";
+    if (o.isArray()) {
       std::string s = "[";
       for (auto& item : o.getArrayAsVector()) s += " " + body(item);
       return s + " ]";
@@ -103,7 +99,6 @@ class PageCopier {
   }
 
   PdfObjectFile& out_;
-  bool in_filter_key_ = false;
   std::map<QPDFObjGen, int> map_;
   std::vector<QPDFObjectHandle> pending_;
 };

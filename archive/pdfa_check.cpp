@@ -9,17 +9,10 @@
 #include <regex>
 #include <set>
 
+#include "models/xml_escape.h"
+
 namespace xueji {
 namespace {
-
-std::string xml_unescape(std::string s) {
-  const std::pair<const char*, const char*> ents[] = {
-      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
-  for (auto [from, to] : ents)
-    for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += std::strlen(to))
-      s.replace(p, std::strlen(from), to);
-  return s;
-}
 
 // The text of the first element `tag` (inside rdf:Alt/rdf:li when present).
 bool xmp_value(const std::string& xmp, const std::string& tag, std::string* out) {

@@ -334,10 +334,14 @@ int main(int argc, char** argv) {
     tri_lat.push_back(ms_since(t));
     tri_by_kind[q.kind].push_back(tri_lat.back());
   }
+  auto by_kind = [](const std::map<std::string, std::vector<double>>& m) {
+    nlohmann::json j;
+    for (const auto& [kind, v] : m)
+      j[kind] = {{"n", v.size()}, {"p50", percentile(v, 0.5)}, {"p95", percentile(v, 0.95)}, {"max", percentile(v, 1.0)}};
+    return j;
+  };
   {  // the latency figures first (the recall pass below is long at large sizes)
-    nlohmann::json lat;
-    for (const auto& [kind, v] : ours_by_kind)
-      lat[kind] = {{"n", v.size()}, {"p50", percentile(v, 0.5)}, {"p95", percentile(v, 0.95)}, {"max", percentile(v, 1.0)}};
+    const nlohmann::json lat = by_kind(ours_by_kind);
     std::cerr << "latency p50/p95/p99 " << percentile(ours_ms, 0.5) << " " << percentile(ours_ms, 0.95) << " "
               << percentile(ours_ms, 0.99) << " by kind " << lat.dump() << std::endl;
   }
@@ -380,10 +384,8 @@ int main(int argc, char** argv) {
   }
   out["xueji"]["latency_ms"] = {{"p50", percentile(ours_ms, 0.5)}, {"p95", percentile(ours_ms, 0.95)}, {"p99", percentile(ours_ms, 0.99)}};
   out["trigram"]["latency_ms"] = {{"p50", percentile(tri_lat, 0.5)}, {"p95", percentile(tri_lat, 0.95)}, {"p99", percentile(tri_lat, 0.99)}};
-  for (const auto& [kind, v] : ours_by_kind)
-    out["xueji"]["latency_ms_by_kind"][kind] = {{"n", v.size()}, {"p50", percentile(v, 0.5)}, {"p95", percentile(v, 0.95)}, {"max", percentile(v, 1.0)}};
-  for (const auto& [kind, v] : tri_by_kind)
-    out["trigram"]["latency_ms_by_kind"][kind] = {{"n", v.size()}, {"p50", percentile(v, 0.5)}, {"p95", percentile(v, 0.95)}, {"max", percentile(v, 1.0)}};
+  out["xueji"]["latency_ms_by_kind"] = by_kind(ours_by_kind);
+  out["trigram"]["latency_ms_by_kind"] = by_kind(tri_by_kind);
   out["xueji"]["estimated_totals"] = estimated_totals;
   out["xueji"]["recall"] = expected_total ? static_cast<double>(found_total) / static_cast<double>(expected_total) : 1.0;
   out["xueji"]["false_hits"] = false_total;

@@ -20,6 +20,7 @@
 #include "archive/text_layer.h"
 #include "models/error.h"
 #include "models/utf8.h"
+#include "models/xml_escape.h"
 #include "ocr/ocr_engine.h"
 #include "pipeline/page_runner.h"
 #include "pipeline/page_stages.h"
@@ -147,13 +148,6 @@ std::vector<std::string> split_pages(const std::string& text) {
   size_t start = 0;
   for (size_t p; (p = text.find('\f', start)) != std::string::npos; start = p + 1) pages.push_back(text.substr(start, p - start));
   return pages;
-}
-
-std::string xml_unescape(std::string s) {
-  const std::pair<std::string, std::string> ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
-  for (auto& [from, to] : ents)
-    for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
-  return s;
 }
 
 struct PdfWord {
