@@ -49,7 +49,7 @@ int cmd_roster_import(const std::string& archive, const std::string& op, const s
 
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
-               const std::string& date, int workers) {
+               const std::string& date, int workers, const OcrParams& ocr) {
   Catalog catalog(archive_dir(archive), op);
   ImportRequest req;
   if (declared > 0) req.declared_pages = declared;
@@ -67,6 +67,7 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
     };
   PipelineParams params;
   params.workers = workers;
+  params.ocr = ocr;
   ImportResult r = import_document(catalog, req, params, progress);
   std::cout << r.pdf_path.generic_string() << "\n";
   return 0;
@@ -117,9 +118,10 @@ int cmd_index_rebuild(const std::string& archive, const std::string& op) {
 
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
             const std::string& level, const std::string& title, const std::string& student, int workers,
-            int jpeg_quality) {
+            int jpeg_quality, const OcrParams& ocr) {
   PdfJobParams params;
   params.workers = workers;
+  params.ocr = ocr;
   params.pdf.jpeg.quality = jpeg_quality;
   params.pdf.level = level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b;
   params.pdf.meta.title = title.empty() ? fs::path(out).stem().string() : title;

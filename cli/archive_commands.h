@@ -2,6 +2,8 @@
 // `xueji init`, `roster import`, `import`, `search` and `pdf`.
 #include <filesystem>
 #include <string>
+
+#include "ocr/ocr_engine.h"
 #include <vector>
 
 namespace xueji::cli {
@@ -13,12 +15,12 @@ int cmd_init(const std::string& dir);
 int cmd_roster_import(const std::string& archive, const std::string& op, const std::string& file, bool dry_run);
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
-               const std::string& date, int workers);
+               const std::string& date, int workers, const OcrParams& ocr);
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset, bool json);
 int cmd_index_rebuild(const std::string& archive, const std::string& op);
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
             const std::string& level, const std::string& title, const std::string& student, int workers,
-            int jpeg_quality);
+            int jpeg_quality, const OcrParams& ocr);
 int cmd_check_pdf(const std::string& file, const std::string& level);
 
 }  // namespace xueji::cli

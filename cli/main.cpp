@@ -103,6 +103,19 @@ int main(int argc, char** argv) {
     sub->add_option("--workers", workers, "pages recognized in parallel (default: the number of cores)")
         ->check(CLI::Range(1, 64));
 
+  std::string engine_name = "ppocr", model_dir;
+  auto add_engine_options = [&](CLI::App* sub) {
+    sub->add_option("--engine", engine_name, "recognizer: ppocr (default) or tesseract")
+        ->check(CLI::IsMember({"ppocr", "tesseract"}));
+    sub->add_option("--model-dir", model_dir, "folder of the installed OCR models (default: $XUEJI_MODEL_DIR or /usr/local/share/xueji/models)");
+  };
+  auto ocr_options = [&] {
+    OcrParams p;
+    p.recognizer = parse_recognizer(engine_name);
+    p.model_dir = model_dir;
+    return p;
+  };
+
   cli::ScanArgs scan_args;
   scan_args.workers = default_workers();
   bool devices_json = false;
@@ -141,6 +154,7 @@ int main(int argc, char** argv) {
   pdf->add_option("--jpeg-quality", pdf_jpeg_quality,
                   "JPEG quality of gray and colour pages (default: chosen per page for 40 dB on its busiest parts)")
       ->check(CLI::Range(1, 100));
+  for (auto* sub : {imp, ocr, scan, pdf}) add_engine_options(sub);
   std::string check_file, check_level = "2b";
   auto* check_pdf = app.add_subcommand("check-pdf", "check a PDF against the PDF/A rules Xueji writes to");
   check_pdf->add_option("FILE", check_file, "PDF file")->required();
@@ -218,12 +232,13 @@ int main(int argc, char** argv) {
   try {
     if (*init) return cmd_init(init_dir);
     if (*roster_import) return cmd_roster_import(archive, op, roster_file, dry_run);
-    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers);
+    const OcrParams ocr_params = ocr_options();
+    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers, ocr_params);
     if (*index_rebuild) return cmd_index_rebuild(archive, op);
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
     if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
-    if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format, workers);
+    if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format, workers, ocr_params);
     if (*devices) return cli::cmd_devices(devices_json);
     if (*scan) {
       scan_args.archive = archive;
@@ -231,9 +246,10 @@ int main(int argc, char** argv) {
       scan_args.source_given = scan_source->count() > 0;
       scan_args.mode_given = scan_mode->count() > 0;
       scan_args.dpi_given = scan_dpi->count() > 0;
+      scan_args.ocr = ocr_params;
       return cli::cmd_scan(scan_args);
     }
-    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality);
+    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality, ocr_params);
     if (*check_pdf) return cmd_check_pdf(check_file, check_level);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }

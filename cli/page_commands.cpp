@@ -95,12 +95,12 @@ int cmd_clean(const std::string& image, const std::string& master, const std::st
 }
 
 int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, const std::string& format,
-            int workers) {
+            int workers, const OcrParams& ocr) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create " + out_dir + ": " + ec.message());
-  EnginePool engines({}, workers);
-  engines.engine(0);  // a missing language file is reported before any work
+  EnginePool engines(ocr, workers);
+  engines.engine(0);  // a missing language file or model is reported before any work
   std::vector<fs::path> files(images.begin(), images.end());
   std::map<std::string, int> frames;
   const StageFactory stages = [](const EngineProvider& e) { return default_page_stages(StageParams{}, e, nullptr); };

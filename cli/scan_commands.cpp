@@ -51,6 +51,7 @@ int cmd_scan(const ScanArgs& a) {
   }
   PipelineParams params;
   params.workers = a.workers;
+  params.ocr = a.ocr;
   ProgressFn progress;
   if (!a.quiet)
     progress = [](const Progress& p) {

@@ -2,6 +2,8 @@
 // `xueji devices` and `xueji scan`.
 #include <optional>
 #include <string>
+
+#include "ocr/ocr_engine.h"
 #include <vector>
 
 namespace xueji::cli {
@@ -9,6 +11,7 @@ namespace xueji::cli {
 struct ScanArgs {
   std::string archive, op, device, source = "flatbed", mode = "color", student, doctype, job, resume;
   int dpi = 300, workers = 1;
+  OcrParams ocr;
   std::vector<std::string> set;  // OPTION=VALUE
   std::optional<double> width_mm, height_mm;
   std::optional<int> max_pages;

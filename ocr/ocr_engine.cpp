@@ -12,6 +12,8 @@
 #include "models/error.h"
 #include "models/utf8.h"
 #include "ocr/box_snap.h"
+#include "ocr/ppocr_lines.h"
+#include "ocr/ppocr_recognizer.h"
 #include "ocr/result_cleanup.h"
 #include "ocr/text_normalize.h"
 
@@ -76,7 +78,33 @@ double mean_confidence(const std::vector<OcrLine>& lines) {
   return page.mean_confidence();
 }
 
+// The line boxes of Tesseract's layout pass (no recognition), in its reading order.
+std::vector<LayoutLine> layout_lines(tesseract::PageIterator* it) {
+  std::vector<LayoutLine> lines;
+  if (!it) return lines;
+  do {
+    int l, t, r, b;
+    if (!it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) continue;
+    LayoutLine& line = lines.emplace_back();
+    line.box = to_box(l, t, r, b);
+    int x1, y1, x2, y2;
+    if (it->Baseline(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) {
+      line.baseline = (y1 + y2) / 2;
+      if (x2 > x1) line.angle_deg = std::atan2(double(y1 - y2), double(x2 - x1)) * 180.0 / M_PI;
+    } else {
+      line.baseline = b;
+    }
+  } while (it->Next(tesseract::RIL_TEXTLINE));
+  return lines;
+}
+
 }  // namespace
+
+Recognizer parse_recognizer(const std::string& name) {
+  if (name == "ppocr") return Recognizer::PpOcr;
+  if (name == "tesseract") return Recognizer::Tesseract;
+  throw Error(ErrorCode::InvalidArgument, "unknown OCR engine '" + name + "' (ppocr or tesseract)");
+}
 
 // Where Tesseract will look for language data, as it resolves it itself.
 std::filesystem::path tessdata_dir(const std::string& configured) {
@@ -110,6 +138,8 @@ OcrEngine::OcrEngine(const OcrParams& params)
                                     params_.languages +
                                     "' (is tesseract-ocr-chi-sim installed?)");
   api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(params_.page_seg_mode));
+  if (params_.recognizer == Recognizer::PpOcr)
+    ppocr_ = std::make_unique<PpOcrRecognizer>(params_.model_dir.empty() ? default_model_dir() : params_.model_dir);
 }
 
 OcrEngine::~OcrEngine() {
@@ -134,6 +164,52 @@ cv::Mat OcrEngine::thresholded_ink() {
 }
 
 OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken* cancel) {
+  if (!ppocr_) return recognize_tesseract(image, dpi, cancel);
+  cv::Mat gray;
+  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  else gray = image;
+  if (!gray.isContinuous()) gray = gray.clone();
+  return recognize_ppocr(gray, dpi, cancel);
+}
+
+OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel) {
+  api_->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  api_->SetSourceResolution(static_cast<int>(std::lround(dpi)));
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(params_.page_seg_mode));
+  std::vector<LayoutLine> layout;
+  {
+    std::unique_ptr<tesseract::PageIterator> it(api_->AnalyseLayout());
+    layout = layout_lines(it.get());
+  }
+  const cv::Mat ink = thresholded_ink();
+  OcrPage page;
+  page.width = gray.cols;
+  page.height = gray.rows;
+  page.dpi = dpi;
+  if (ink.size() == gray.size()) {
+    if (cancel && cancel->cancelled()) {
+      api_->Clear();
+      throw Error(ErrorCode::Cancelled, "OCR cancelled");
+    }
+    page.lines = read_lines_ppocr(gray, ink, layout, *ppocr_);
+  }
+  drop_empty(page);
+  finish(page, ink);
+  api_->Clear();
+  return page;
+}
+
+void OcrEngine::finish(OcrPage& page, const cv::Mat& ink) {
+  drop_phantom_punctuation(page, params_.cleanup);
+  if (ink.size() == cv::Size(page.width, page.height)) snap_boxes_to_ink(page, ink);
+  drop_empty(page);
+  for (OcrLine& l : page.lines) {
+    normalize_punctuation(l);
+    l.folded = folder_.fold(l.text());
+  }
+}
+
+OcrPage OcrEngine::recognize_tesseract(const cv::Mat& image, double dpi, const CancelToken* cancel) {
   cv::Mat gray;
   if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
   else gray = image;
@@ -207,13 +283,7 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
     }
     page.lines = std::move(lines);
   }
-  drop_phantom_punctuation(page, params_.cleanup);
-  if (ink.size() == gray.size()) snap_boxes_to_ink(page, ink);
-  drop_empty(page);
-  for (OcrLine& l : page.lines) {
-    normalize_punctuation(l);
-    l.folded = folder_.fold(l.text());
-  }
+  finish(page, ink);
   api_->Clear();
   return page;
 }

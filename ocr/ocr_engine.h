@@ -1,6 +1,7 @@
 #pragma once
 // Tesseract recognition behind our own result model (OcrPage). One OcrEngine wraps one
 // TessBaseAPI, initialized once and reused for many pages; use one engine per thread.
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -16,8 +17,22 @@ class TessBaseAPI;
 }
 
 namespace xueji {
+class PpOcrRecognizer;
+}
+
+namespace xueji {
+
+// Who reads the characters. PP-OCR (the default): Tesseract's layout pass finds the lines and
+// PaddleOCR's PP-OCRv4 recognizer reads them (ocr/ppocr_lines.h); it reads unseen fonts far
+// better than Debian's chi_sim model (bench/ocr_bench.py). Tesseract: the whole page by
+// Tesseract, as before.
+enum class Recognizer { PpOcr, Tesseract };
+
+Recognizer parse_recognizer(const std::string& name);  // "ppocr" | "tesseract"; throws InvalidArgument
 
 struct OcrParams {
+  Recognizer recognizer = Recognizer::PpOcr;
+  std::filesystem::path model_dir;  // empty: default_model_dir() (XUEJI_MODEL_DIR or the installed folder)
   std::string languages = "chi_sim";
   std::string tessdata_dir;  // empty: Tesseract's default (TESSDATA_PREFIX or the system path)
   int page_seg_mode = 6;     // single uniform block: keeps form rows in reading order
@@ -34,12 +49,19 @@ class OcrEngine {
 
   // Recognizes an 8-bit gray (or BGR) image; boxes are in that image's pixels.
   OcrPage recognize(const cv::Mat& image, double dpi, const CancelToken* cancel = nullptr);
+  // The same with Tesseract alone, whatever the configured recognizer (the orientation check
+  // compares Tesseract's confidences).
+  OcrPage recognize_tesseract(const cv::Mat& image, double dpi, const CancelToken* cancel = nullptr);
+  Recognizer recognizer() const { return params_.recognizer; }
 
  private:
   cv::Mat thresholded_ink();
+  OcrPage recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel);
+  void finish(OcrPage& page, const cv::Mat& ink);
 
   OcrParams params_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
+  std::unique_ptr<PpOcrRecognizer> ppocr_;
   ChineseFolder folder_;
 };
 

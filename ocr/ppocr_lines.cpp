@@ -1,0 +1,183 @@
+#include "ocr/ppocr_lines.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "models/utf8.h"
+
+namespace xueji {
+namespace {
+
+struct Part {
+  int x0, x1;  // page columns, ink extent
+};
+
+// Ink extents of the line, cut at gaps of at least `gap` empty columns.
+std::vector<Part> parts_of(const cv::Mat& ink_line, int x_offset, int gap, double min_ink_px) {
+  std::vector<int> column(ink_line.cols, 0);
+  for (int y = 0; y < ink_line.rows; ++y) {
+    const uchar* row = ink_line.ptr<uchar>(y);
+    for (int x = 0; x < ink_line.cols; ++x) column[x] += row[x] != 0;
+  }
+  std::vector<Part> parts;
+  int start = -1, last = -1;
+  double mass = 0;
+  auto close = [&] {
+    if (start >= 0 && mass >= min_ink_px) parts.push_back({x_offset + start, x_offset + last + 1});
+    start = -1;
+    mass = 0;
+  };
+  for (int x = 0; x < ink_line.cols; ++x) {
+    if (!column[x]) continue;
+    if (start >= 0 && x - last - 1 >= gap) close();
+    if (start < 0) start = x;
+    last = x;
+    mass += column[x];
+  }
+  close();
+  return parts;
+}
+
+// One part of a line, cropped and scaled to the model's height.
+struct Piece {
+  size_t line;
+  cv::Rect crop;    // page pixels
+  cv::Mat scaled;   // kHeight rows
+  int at = 0;       // first column in its canvas
+  std::vector<RecognizedChar> chars;  // spans in page columns
+};
+
+void map_to_page(Piece& p, std::vector<RecognizedChar> chars, int offset) {
+  const double back = double(p.crop.width) / p.scaled.cols;
+  for (RecognizedChar& c : chars) {
+    c.x0 = p.crop.x + static_cast<int>(std::lround((c.x0 - offset) * back));
+    c.x1 = p.crop.x + static_cast<int>(std::lround((c.x1 - offset) * back));
+    p.chars.push_back(std::move(c));
+  }
+}
+
+// Reads the pieces packed side by side into canvases as wide as the widest graph, `gap`
+// white columns apart: one forward pass reads many short cells, and a short cell does not pay
+// for a whole pass (about 4 ms of fixed cost each) nor for padding to the next graph width.
+void read_packed(std::vector<Piece>& pieces, PpOcrRecognizer& recognizer, int gap) {
+  const int max_w = recognizer.max_width();
+  size_t i = 0;
+  while (i < pieces.size()) {
+    if (pieces[i].scaled.cols > max_w) {
+      map_to_page(pieces[i], recognizer.read(pieces[i].scaled).chars, 0);
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    int width = 0;
+    while (j < pieces.size() && pieces[j].scaled.cols <= max_w &&
+           width + (j > i ? gap : 0) + pieces[j].scaled.cols <= max_w) {
+      width += (j > i ? gap : 0);
+      pieces[j].at = width;
+      width += pieces[j].scaled.cols;
+      ++j;
+    }
+    cv::Mat canvas(PpOcrRecognizer::kHeight, width, CV_8U, cv::Scalar(255));
+    for (size_t k = i; k < j; ++k) pieces[k].scaled.copyTo(canvas.colRange(pieces[k].at, pieces[k].at + pieces[k].scaled.cols));
+    std::vector<std::vector<RecognizedChar>> per(j - i);
+    for (RecognizedChar& c : recognizer.read_scaled(canvas)) {
+      const int mid = (c.x0 + c.x1) / 2;
+      for (size_t k = i; k < j; ++k)
+        if (mid >= pieces[k].at && mid < pieces[k].at + pieces[k].scaled.cols) {
+          per[k - i].push_back(std::move(c));
+          break;
+        }  // a character in a gap between pieces is a space or nothing: dropped
+    }
+    for (size_t k = i; k < j; ++k) map_to_page(pieces[k], std::move(per[k - i]), pieces[k].at);
+    i = j;
+  }
+}
+
+// CTC places a character at the time steps where it is recognized, often narrower than its ink
+// and off its middle. Each character gets the width a character of its kind has on this line
+// (a full line height for CJK, a little over half for letters and digits), centred on its
+// steps, bounded by the midpoints to its neighbours and by its part.
+void spread_spans(std::vector<RecognizedChar>& chars, int left, int right, int h) {
+  std::vector<double> mid(chars.size());
+  for (size_t i = 0; i < chars.size(); ++i) mid[i] = 0.5 * (chars[i].x0 + chars[i].x1);
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const std::u32string u = utf8_to_u32(chars[i].text);
+    const double half = 0.5 * h * (!u.empty() && is_cjk(u[0]) ? 0.95 : 0.55);
+    double l = std::max<double>(left, mid[i] - half), r = std::min<double>(right, mid[i] + half);
+    if (i > 0) l = std::max(l, 0.5 * (mid[i - 1] + mid[i]));
+    if (i + 1 < chars.size()) r = std::min(r, 0.5 * (mid[i] + mid[i + 1]));
+    chars[i].x0 = static_cast<int>(std::lround(l));
+    chars[i].x1 = std::max(chars[i].x0 + 1, static_cast<int>(std::lround(r)));
+  }
+}
+
+}  // namespace
+
+std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, const std::vector<LayoutLine>& layout,
+                                      PpOcrRecognizer& recognizer, const PpOcrLineParams& params) {
+  const cv::Rect page(0, 0, gray.cols, gray.rows);
+  std::vector<Piece> pieces;
+  std::vector<OcrLine> lines(layout.size());
+  for (size_t li = 0; li < layout.size(); ++li) {
+    const LayoutLine& l = layout[li];
+    lines[li].box = l.box;
+    lines[li].baseline = l.baseline;
+    lines[li].angle_deg = l.angle_deg;
+    const cv::Rect lb = cv::Rect(l.box.x, l.box.y, l.box.w, l.box.h) & page;
+    if (lb.width < 2 || lb.height < 4) continue;
+    const int h = lb.height;
+    const int my = static_cast<int>(std::lround(params.margin_y * h)), mx = static_cast<int>(std::lround(params.margin_x * h));
+    for (const Part& p : parts_of(ink(lb), lb.x, std::max(2, static_cast<int>(std::lround(params.gap_factor * h))),
+                                  params.min_ink * h * h)) {
+      Piece& piece = pieces.emplace_back();
+      piece.line = li;
+      piece.crop = cv::Rect(p.x0 - mx, lb.y - my, p.x1 - p.x0 + 2 * mx, h + 2 * my) & page;
+      const double scale = double(PpOcrRecognizer::kHeight) / piece.crop.height;
+      const int w = std::max(8, static_cast<int>(std::lround(piece.crop.width * scale)));
+      cv::resize(gray(piece.crop), piece.scaled, cv::Size(w, PpOcrRecognizer::kHeight), 0, 0,
+                 scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    }
+  }
+  read_packed(pieces, recognizer, params.pack_gap);
+
+  for (Piece& piece : pieces) {
+    OcrLine& line = lines[piece.line];
+    const int h = line.box.h;
+    spread_spans(piece.chars, piece.crop.x, piece.crop.x + piece.crop.width, h);
+    OcrWord* word = nullptr;
+    int word_end = 0;
+    double prob_sum = 0;
+    int n = 0;
+    auto finish = [&] {
+      if (word && n) word->confidence = static_cast<float>(100.0 * prob_sum / n);
+      word = nullptr;
+      prob_sum = 0;
+      n = 0;
+    };
+    for (const RecognizedChar& c : piece.chars) {
+      if (c.text == " ") {
+        finish();
+        continue;
+      }
+      if (word && c.x0 - word_end > params.word_gap * h) finish();
+      if (!word) {
+        word = &line.words.emplace_back();
+        word->box = Box{c.x0, line.box.y, 0, h};
+      }
+      word->text += c.text;
+      word_end = c.x1;
+      word->box.w = std::max(word->box.w, c.x1 - word->box.x);
+      prob_sum += c.probability;
+      ++n;
+    }
+    finish();
+  }
+  std::vector<OcrLine> out;
+  for (OcrLine& l : lines)
+    if (!l.words.empty()) out.push_back(std::move(l));
+  return out;
+}
+
+}  // namespace xueji

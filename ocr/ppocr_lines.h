@@ -1,0 +1,44 @@
+#pragma once
+// Lines of a page read by the PP-OCR recognizer, from line boxes found by a layout pass.
+//
+// Design notes: the layout pass (Tesseract's, one block per page as in the Tesseract path, so
+// that form rows stay in reading order) gives each text line's box; a form row spans several
+// cells with wide empty gaps between them. Each line is cut at ink-free gaps wider than
+// `gap_factor` line heights into parts (cells, fields), and each part is cropped with a margin
+// and scaled to the recognizer's height: empty paper is not read, and a cell's value is not run
+// together with its neighbour's. The parts of the page are then packed side by side, a few
+// white columns apart, into inputs as wide as the widest recognizer graph (one pass reads many
+// short cells; each pass has a fixed cost), and every character read is given back to the part
+// under its time steps. The recognizer's characters become words at spaces and at gaps wider than
+// half a line height; a word's box spans its characters' time steps and is later snapped to
+// its ink (box_snap.h). Parts with too little ink to hold a character (specks, stray dots) are
+// skipped.
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "models/ocr_page.h"
+#include "ocr/ppocr_recognizer.h"
+
+namespace xueji {
+
+struct LayoutLine {
+  Box box;
+  int baseline = 0;
+  double angle_deg = 0;
+};
+
+struct PpOcrLineParams {
+  double gap_factor = 0.8;      // ink-free gap (in line heights) that cuts a line into parts
+  double margin_x = 0.25;       // crop margin left and right, in line heights
+  double margin_y = 0.15;       // crop margin above and below, in line heights
+  double min_ink = 0.02;        // a part needs this much ink (share of line height squared)
+  double word_gap = 0.5;        // gap between characters (line heights) that starts a new word
+  int pack_gap = 32;            // white columns between parts packed into one recognizer input
+};
+
+// `gray`: the OCR image; `ink`: its binarization (non-zero = ink), same size.
+std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, const std::vector<LayoutLine>& layout,
+                                      PpOcrRecognizer& recognizer, const PpOcrLineParams& params = {});
+
+}  // namespace xueji

@@ -1,0 +1,118 @@
+// The PP-OCR recognizer on the installed, converted graphs: known answers of the converter,
+// lines rendered with known text, and the errors a missing model gives.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <opencv2/imgproc.hpp>
+
+#include "models/error.h"
+#include "ocr/ocr_engine.h"
+#include "ocr/ppocr_recognizer.h"
+#include "tests/pagegen/pagegen.h"
+#include "tests/test_util.h"
+
+using namespace xueji;
+using namespace xueji::testing;
+
+namespace {
+
+std::vector<float> read_floats(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  return v;
+}
+
+std::string text_of(const std::vector<RecognizedChar>& chars) {
+  std::string s;
+  for (const RecognizedChar& c : chars) s += c.text;
+  return s;
+}
+
+}  // namespace
+
+// Every converted graph, run through OpenCV with our layers, gives the logits the converter's
+// own evaluation of the original graph gave on the same random input.
+TEST(PpOcr, ConvertedGraphsGiveTheOriginalGraphsLogits) {
+  PpOcrRecognizer rec(default_model_dir());
+  ASSERT_GE(rec.widths().size(), 4u);
+  int checked = 0;
+  for (int w : rec.widths()) {
+    const auto in = read_floats(rec.folder() / ("rec-" + std::to_string(w) + ".check-in.f32"));
+    const auto want = read_floats(rec.folder() / ("rec-" + std::to_string(w) + ".check-out.f32"));
+    ASSERT_EQ(in.size(), size_t(3 * 48 * w)) << w;
+    const int sizes[] = {1, 3, 48, w};
+    cv::Mat blob(4, sizes, CV_32F, const_cast<float*>(in.data()));
+    const cv::Mat got = rec.logits(w, blob);
+    ASSERT_EQ(got.total(), want.size()) << w;
+    double worst = 0, scale = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+      worst = std::max(worst, double(std::abs(got.ptr<float>()[i] - want[i])));
+      scale = std::max(scale, double(std::abs(want[i])));
+    }
+    EXPECT_LT(worst, 1e-3 * std::max(1.0, scale)) << "width " << w;
+    ++checked;
+  }
+  EXPECT_EQ(checked, static_cast<int>(rec.widths().size()));
+}
+
+// Lines rendered at known places read exactly, and each character's span lies inside the
+// word's ink box, in order.
+TEST(PpOcr, ReadsRenderedLinesExactlyWithCharacterSpansOnTheInk) {
+  PpOcrRecognizer rec(default_model_dir());
+  const std::vector<std::string> texts = {"海淀区实验中学", "学籍号G110108200803151231", "身体健康，成绩优秀。",
+                                          "出生日期2008-03-15"};
+  std::vector<PlacedWord> words;
+  for (size_t i = 0; i < texts.size(); ++i) words.push_back({texts[i], 150, 200 + 150 * static_cast<int>(i), 50});
+  const PlacedPage page = render_placed_words(words);
+  cv::Mat gray;
+  cv::cvtColor(page.image, gray, cv::COLOR_BGR2GRAY);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const cv::Rect ink = page.boxes[i];
+    const int m = ink.height / 4;
+    const cv::Rect crop(ink.x - m, ink.y - m, ink.width + 2 * m, ink.height + 2 * m);
+    const LineReading r = rec.read(gray(crop));
+    EXPECT_EQ(text_of(r.chars), texts[i]);
+    int prev = -1;
+    for (const RecognizedChar& c : r.chars) {
+      EXPECT_GE(c.x0 + crop.x, ink.x - ink.height / 2) << c.text;
+      EXPECT_LE(c.x1 + crop.x, ink.x + ink.width + ink.height / 2) << c.text;
+      EXPECT_GT(c.x0, prev) << c.text;
+      EXPECT_GT(c.probability, 0.5f) << c.text;
+      prev = c.x0;
+    }
+  }
+}
+
+// A line much wider than the widest graph is cut where there is no ink and read whole.
+TEST(PpOcr, ReadsALineWiderThanTheWidestGraph) {
+  PpOcrRecognizer rec(default_model_dir());
+  std::string text;
+  for (int i = 0; i < 6; ++i) text += "学生学籍档案管理";
+  const PlacedPage page = render_placed_words({{text, 40, 300, 50}});
+  cv::Mat gray;
+  cv::cvtColor(page.image, gray, cv::COLOR_BGR2GRAY);
+  const cv::Rect ink = page.boxes[0];
+  const cv::Rect crop(ink.x - 10, ink.y - 10, ink.width + 20, ink.height + 20);
+  ASSERT_GT(crop.width * 48.0 / crop.height, rec.max_width());
+  EXPECT_EQ(text_of(rec.read(gray(crop)).chars), text);
+}
+
+TEST(PpOcr, MissingModelNamesTheInstallStep) {
+  TempDir empty;
+  try {
+    PpOcrRecognizer rec(empty.path());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Ocr);
+    EXPECT_NE(std::string(e.what()).find("install-models.sh"), std::string::npos) << e.what();
+  }
+  OcrParams p;
+  p.model_dir = empty.path();
+  EXPECT_THROW(OcrEngine{p}, Error);
+  p.recognizer = Recognizer::Tesseract;  // Tesseract alone needs no model
+  EXPECT_NO_THROW(OcrEngine{p});
+  EXPECT_THROW(parse_recognizer("paddle"), Error);
+}
