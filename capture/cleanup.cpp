@@ -119,7 +119,9 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
   const auto t0 = std::chrono::steady_clock::now();
   cv::Mat ocr_source = out.master;
   if (out.master.channels() == 3 && out.analysis.color.seal) cv::extractChannel(out.master, ocr_source, 2);
-  out.ocr_image = make_ocr_image(ocr_source, dpi, params.ocr_image);
+  OcrImageParams ocr_params = params.ocr_image;
+  if (out.analysis.boxes.faint) ocr_params.faint_contrast = out.analysis.boxes.ink_contrast;
+  out.ocr_image = make_ocr_image(ocr_source, dpi, ocr_params);
   // The margin kept around the paper (scanner background) carries no text: blank it in the
   // OCR image, where Tesseract would read the dark strip as 丨, 和 or |. So does the paper's
   // outermost millimetre, where the edge's shadow lies (measured: read as | on bordered scans).

@@ -131,7 +131,17 @@ cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& 
       }
     }
   }
-  normalize_background(gray, background, params.normalize_min_range);
+  if (params.faint_contrast > 0) {
+    // Faded ink: the paper divided out everywhere, then the darkening stretched. Only this
+    // OCR copy changes; the master stays as scanned.
+    normalize_background(gray, background, 0);
+    const double k = std::clamp(params.target_contrast / params.faint_contrast, 1.0, 8.0);
+    cv::Mat lut(1, 256, CV_8U);
+    for (int v = 0; v < 256; ++v) lut.at<uchar>(v) = cv::saturate_cast<uchar>(255.0 - (255.0 - v) * k);
+    cv::LUT(gray, lut, gray);
+  } else {
+    normalize_background(gray, background, params.normalize_min_range);
+  }
   return gray;
 }
 

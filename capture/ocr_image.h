@@ -10,6 +10,10 @@ struct OcrImageParams {
   double min_line_length_in = 0.35;  // ruling lines at least this long (inches) are removed
   bool remove_lines = true;
   int normalize_min_range = 20;  // background range (gray levels) above which it is divided out
+  // Faded ink (PageBoxes::faint): the ink's contrast to the paper, in gray levels; the OCR
+  // image is stretched so that it reaches `target_contrast` (0: no stretch).
+  double faint_contrast = 0;
+  double target_contrast = 180;
 };
 
 struct OcrImageReport {

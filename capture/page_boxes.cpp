@@ -19,6 +19,8 @@ PageBoxes find_page_boxes(const WorkImage& work, const BoxParams& params) {
     area += c.area / mm2;
   }
   out.ink_area_mm2 = area;
+  out.faint = work.faint;
+  out.ink_contrast = work.ink_contrast;
   out.blank = area < params.blank_max_area_mm2;
   // Confidence grows with the distance from the threshold (in log terms).
   out.confidence = std::clamp(std::abs(std::log((area + 0.5) / params.blank_max_area_mm2)) / 1.5, 0.0, 1.0);

@@ -16,6 +16,8 @@ struct PageBoxes {
   cv::Rect content;  // all marks of the document: text, rules, stamps (input pixels; empty if blank)
   bool blank = false;
   double ink_area_mm2 = 0;
+  bool faint = false;        // faded ink (see WorkImage::faint): the OCR image boosts its contrast
+  double ink_contrast = 0;   // gray levels between the paper and the ink's core
   double confidence = 0;  // of the blank decision, 0..1
 };
 

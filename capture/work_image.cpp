@@ -32,6 +32,98 @@ double paper_level(const cv::Mat& gray) {
   return cv::mean(gray, bright)[0];
 }
 
+// Labels the ink (darker than `level` in the normalized copy, inside the paper) and classifies
+// its connected components.
+void label_ink(WorkImage& w, double level, const WorkImageParams& params) {
+  cv::threshold(w.normalized, w.ink, level, 255, cv::THRESH_BINARY_INV);
+  // Nothing outside the paper is ink of the document.
+  cv::Mat outside(w.ink.size(), CV_8U, cv::Scalar(255));
+  outside(w.paper_box).setTo(0);
+  w.ink.setTo(0, outside);
+
+  cv::Mat stats, centroids;
+  const int n = cv::connectedComponentsWithStats(w.ink, w.labels, stats, centroids, 8, CV_32S);
+  const double mm = w.px_per_mm();
+  const cv::Rect& P = w.paper_box;
+  // Pixels of each component within the edge strip: a scanner border lies along the edge,
+  // while a skewed table or text line that merely reaches the edge lies mostly inside.
+  const int strip = static_cast<int>(params.border_strip_mm * mm);
+  std::vector<int> in_strip(static_cast<size_t>(n), 0);
+  for (int y = P.y; y < P.br().y; ++y) {
+    const int* row = w.labels.ptr<int>(y);
+    const bool row_in = y < P.y + strip || y >= P.br().y - strip;
+    for (int x = P.x; x < P.br().x; ++x)
+      if (row[x] && (row_in || x < P.x + strip || x >= P.br().x - strip)) ++in_strip[static_cast<size_t>(row[x])];
+  }
+  w.components.resize(static_cast<size_t>(std::max(0, n - 1)));
+  for (int i = 1; i < n; ++i) {
+    InkComponent& c = w.components[static_cast<size_t>(i - 1)];
+    c.box = cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    c.area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const double bw = c.box.width / mm, bh = c.box.height / mm;
+    const bool edge = c.box.x <= P.x || c.box.y <= P.y || c.box.br().x >= P.br().x || c.box.br().y >= P.br().y;
+    const double fill = double(c.area) / std::max(1, c.box.area());
+    const double edge_dist_mm =
+        std::min({c.box.x - P.x, c.box.y - P.y, P.br().x - c.box.br().x, P.br().y - c.box.br().y}) / mm;
+    if (edge && in_strip[static_cast<size_t>(i)] > 0.8 * c.area) c.kind = InkKind::Border;
+    else if (bw < params.speck_mm && bh < params.speck_mm) c.kind = InkKind::Speck;
+    else if (bw >= 4 && bw <= 10 && bh >= 4 && bh <= 10 && std::abs(bw - bh) < 1.5 && fill > 0.7 &&
+             edge_dist_mm < 25)
+      c.kind = InkKind::Hole;
+    else if ((bw >= params.line_min_mm && bh <= params.line_max_mm) ||
+             (bh >= params.line_min_mm && bw <= params.line_max_mm) ||
+             (bw >= 40 && bh >= 15 && fill < 0.15))  // a ruled table grid
+      c.kind = InkKind::Line;
+    else c.kind = InkKind::Mark;
+  }
+}
+
+double mark_area_mm2(const WorkImage& w) {
+  double area = 0;
+  for (const InkComponent& c : w.components)
+    if (c.kind == InkKind::Mark) area += c.area;
+  return area / (w.px_per_mm() * w.px_per_mm());
+}
+
+// Faded ink: on a page with almost no ink at the usual contrast, marks that are text-sized
+// and whose darkest core is at least `faint_min_contrast` below the paper. Returns the median
+// core contrast of those marks (0: none, or too few to be text). Bleed-through from the other
+// side is blurred by the paper and stays fainter than that; paper texture and noise make no
+// text-sized marks once lightly smoothed.
+double faint_ink_contrast(const WorkImage& w, const WorkImageParams& params) {
+  cv::Mat smooth, faint;
+  cv::GaussianBlur(w.normalized, smooth, {3, 3}, 0);
+  cv::threshold(smooth, faint, 255.0 - params.faint_margin, 255, cv::THRESH_BINARY_INV);
+  cv::Mat outside(faint.size(), CV_8U, cv::Scalar(255));
+  outside(w.paper_box).setTo(0);
+  faint.setTo(0, outside);
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(faint, labels, stats, centroids, 8, CV_32S);
+  std::vector<double> darkest(static_cast<size_t>(n), 255.0);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* v = smooth.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x)
+      if (l[x]) darkest[static_cast<size_t>(l[x])] = std::min(darkest[static_cast<size_t>(l[x])], double(v[x]));
+  }
+  const double mm = w.px_per_mm();
+  const cv::Rect& P = w.paper_box;
+  std::vector<double> contrast;
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                       stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    const double bw = box.width / mm, bh = box.height / mm;
+    const bool edge = box.x <= P.x || box.y <= P.y || box.br().x >= P.br().x || box.br().y >= P.br().y;
+    if (edge || std::max(bw, bh) < 0.8 || std::max(bw, bh) > 20) continue;
+    contrast.push_back(255.0 - darkest[static_cast<size_t>(i)]);
+  }
+  if (static_cast<int>(contrast.size()) < params.faint_min_marks) return 0;
+  std::nth_element(contrast.begin(), contrast.begin() + static_cast<long>(contrast.size() / 2), contrast.end());
+  const double median = contrast[contrast.size() / 2];
+  return median >= params.faint_min_contrast ? median : 0;
+}
+
 }  // namespace
 
 cv::Rect WorkImage::to_input(const cv::Rect& r) const {
@@ -96,47 +188,15 @@ WorkImage make_work_image(const cv::Mat& input, double input_dpi, const WorkImag
   cv::Mat otsu_mask;
   const double otsu = cv::threshold(w.normalized, otsu_mask, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   const double level = std::min(otsu, 255.0 - params.ink_margin);
-  cv::threshold(w.normalized, w.ink, level, 255, cv::THRESH_BINARY_INV);
-  // Nothing outside the paper is ink of the document.
-  cv::Mat outside(w.ink.size(), CV_8U, cv::Scalar(255));
-  outside(w.paper_box).setTo(0);
-  w.ink.setTo(0, outside);
-
-  cv::Mat stats, centroids;
-  const int n = cv::connectedComponentsWithStats(w.ink, w.labels, stats, centroids, 8, CV_32S);
-  const double mm = w.px_per_mm();
-  const cv::Rect& P = w.paper_box;
-  // Pixels of each component within the edge strip: a scanner border lies along the edge,
-  // while a skewed table or text line that merely reaches the edge lies mostly inside.
-  const int strip = static_cast<int>(params.border_strip_mm * mm);
-  std::vector<int> in_strip(static_cast<size_t>(n), 0);
-  for (int y = P.y; y < P.br().y; ++y) {
-    const int* row = w.labels.ptr<int>(y);
-    const bool row_in = y < P.y + strip || y >= P.br().y - strip;
-    for (int x = P.x; x < P.br().x; ++x)
-      if (row[x] && (row_in || x < P.x + strip || x >= P.br().x - strip)) ++in_strip[static_cast<size_t>(row[x])];
-  }
-  w.components.resize(static_cast<size_t>(std::max(0, n - 1)));
-  for (int i = 1; i < n; ++i) {
-    InkComponent& c = w.components[static_cast<size_t>(i - 1)];
-    c.box = cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    c.area = stats.at<int>(i, cv::CC_STAT_AREA);
-    const double bw = c.box.width / mm, bh = c.box.height / mm;
-    const bool edge = c.box.x <= P.x || c.box.y <= P.y || c.box.br().x >= P.br().x || c.box.br().y >= P.br().y;
-    const double fill = double(c.area) / std::max(1, c.box.area());
-    const double edge_dist_mm =
-        std::min({c.box.x - P.x, c.box.y - P.y, P.br().x - c.box.br().x, P.br().y - c.box.br().y}) / mm;
-    if (edge && in_strip[static_cast<size_t>(i)] > 0.8 * c.area) c.kind = InkKind::Border;
-    else if (bw < params.speck_mm && bh < params.speck_mm) c.kind = InkKind::Speck;
-    else if (bw >= 4 && bw <= 10 && bh >= 4 && bh <= 10 && std::abs(bw - bh) < 1.5 && fill > 0.7 &&
-             edge_dist_mm < 25)
-      c.kind = InkKind::Hole;
-    else if ((bw >= params.line_min_mm && bh <= params.line_max_mm) ||
-             (bh >= params.line_min_mm && bw <= params.line_max_mm) ||
-             (bw >= 40 && bh >= 15 && fill < 0.15))  // a ruled table grid
-      c.kind = InkKind::Line;
-    else c.kind = InkKind::Mark;
+  label_ink(w, level, params);
+  w.ink_contrast = 255.0 - level;
+  if (mark_area_mm2(w) < params.faint_check_area_mm2) {
+    if (const double c = faint_ink_contrast(w, params); c > 0) {
+      // Ink is what is darker than half the marks' contrast.
+      label_ink(w, 255.0 - 0.5 * c, params);
+      w.faint = true;
+      w.ink_contrast = c;
+    }
   }
   return w;
 }

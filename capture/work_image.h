@@ -9,6 +9,9 @@
 // nothing outside the paper counts as ink. Connected components of the ink are classified once: scanner borders (touching the
 // image edge), punch holes (dark round blobs near an edge), dust specks (tiny), ruling lines
 // (long and thin) and marks (everything else: text, stamps, handwriting, photos).
+// A page with hardly any ink at that margin is looked at again for faded ink (see
+// WorkImageParams): text whose strokes are only 15-45 % as dark as usual is still text, while
+// bleed-through and paper texture stay below the faded-ink contrast.
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -22,6 +25,13 @@ struct WorkImageParams {
   double line_min_mm = 25;  // a ruling line is at least this long...
   double line_max_mm = 1.2; // ...and at most this thick
   double border_strip_mm = 20;  // scanner borders and shadows lie within this of the edge
+  // Faded ink: a page with less mark area than this at the usual contrast is searched for
+  // marks at least `faint_margin` darker than the paper; when at least `faint_min_marks`
+  // text-sized ones reach `faint_min_contrast` at their darkest (median), they are the ink.
+  double faint_check_area_mm2 = 40;
+  double faint_margin = 14;
+  double faint_min_contrast = 32;
+  int faint_min_marks = 12;
 };
 
 enum class InkKind { Border, Hole, Speck, Line, Mark };
@@ -45,6 +55,8 @@ struct WorkImage {
   cv::Scalar paper_color;  // per channel (BGR, or gray in [0])
   cv::Rect paper_box;    // inside any dark scanner border (work pixels)
   cv::Size input_size;
+  bool faint = false;        // the ink was found at the faded-ink contrast
+  double ink_contrast = 0;   // gray levels between the paper and what counts as ink's core
 
   double px_per_mm() const { return dpi / 25.4; }
   cv::Rect to_input(const cv::Rect& r) const;  // work-image box -> input pixels (clamped)

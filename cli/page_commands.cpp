@@ -38,6 +38,8 @@ nlohmann::json to_json(const std::string& file, const PageWork& w) {
       {"skew_deg", a.skew.angle_deg},
       {"orientation", a.orientation.orientation},
       {"blank", a.boxes.blank},
+      {"faint", a.boxes.faint},
+      {"ink_contrast", a.boxes.ink_contrast},
       {"content_bbox", a.boxes.blank ? nlohmann::json(nullptr) : nlohmann::json{c.x, c.y, c.width, c.height}},
       {"paper_bbox", {p.x, p.y, p.width, p.height}},
       {"color", to_string(a.color.mode)},
@@ -124,11 +126,18 @@ int cmd_ocr(const std::vector<std::string>& images, const std::string& out_dir, 
     nlohmann::json j = to_json(page);
     j["file"] = w.input.source;
     j["stage_ms"] = w.stage_ms;
+    j["orientation"] = w.cleaned.analysis.orientation.orientation;
+    j["orientation_confidence"] = w.cleaned.analysis.orientation.confidence;
+    j["blank"] = w.cleaned.analysis.boxes.blank;
+    j["faint"] = w.cleaned.analysis.boxes.faint;
+    j["review"] = w.review;
     write(base.string() + ".json", j.dump(1) + "\n");
     if (format == "hocr") write(base.string() + ".hocr", to_hocr(page, w.input.source));
     if (format == "alto") write(base.string() + ".alto.xml", to_alto(page, w.input.source));
     std::cout << base.string() << ".txt  (" << page.lines.size() << " lines, confidence "
-              << static_cast<int>(page.mean_confidence()) << ")\n";
+              << static_cast<int>(page.mean_confidence()) << ")";
+    for (const std::string& r : w.review) std::cout << "  [review: " << r << "]";
+    std::cout << "\n";
   });
   return 0;
 }

@@ -7,18 +7,26 @@
 namespace xueji {
 namespace {
 
-double reading_score(const OcrPage& page) {
-  double score = 0;
-  for (const OcrLine& l : page.lines)
-    for (const OcrWord& w : l.words) {
-      int cjk = 0;
-      for (char32_t c : utf8_to_u32(w.text)) cjk += (c >= 0x4E00 && c <= 0x9FFF) ? 1 : 0;
-      score += cjk * (w.confidence / 100.0) * (w.confidence / 100.0);
-    }
-  return score;
-}
+double reading_score(const OcrPage& page) { return reading_evidence(page).score; }
 
 }  // namespace
+
+ReadingEvidence reading_evidence(const OcrPage& page) {
+  ReadingEvidence e;
+  double sum = 0;
+  for (const OcrLine& l : page.lines)
+    for (const OcrWord& w : l.words) {
+      int n = 0;
+      for (char32_t c : utf8_to_u32(w.text))
+        n += (c >= 0x4E00 && c <= 0x9FFF) || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+      const double p = w.confidence / 100.0;
+      e.chars += n;
+      sum += n * w.confidence;
+      e.score += n * p * p;
+    }
+  e.mean_confidence = e.chars ? sum / e.chars : 0;
+  return e;
+}
 
 UprightCheck check_upright(OcrEngine& engine, const cv::Mat& gray, double dpi, const cv::Rect& content) {
   const auto t0 = std::chrono::steady_clock::now();

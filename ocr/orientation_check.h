@@ -13,6 +13,17 @@
 
 namespace xueji {
 
+// What a reading says about the way up: characters read (CJK, letters, digits), their mean
+// confidence, and a score (characters weighted by confidence squared). Upright text reads with
+// high confidence; text upside down or on its side reads as few characters at low confidence
+// (measured with bench/orientation_evidence).
+struct ReadingEvidence {
+  int chars = 0;
+  double mean_confidence = 0;  // 0..100
+  double score = 0;
+};
+ReadingEvidence reading_evidence(const OcrPage& page);
+
 struct UprightCheck {
   bool flipped = false;        // the page is upside down
   double score_as_is = 0;      // confidence-weighted count of CJK characters read

@@ -58,24 +58,79 @@ PageStage ocr_stage(const EngineProvider& engine, const CancelToken* cancel) {
           }};
 }
 
-// The orientation check for the OCR pipeline: the page has been read already, and a confident
-// reading proves it upright, so the two-way strip check runs only for unsure pages that read
-// poorly; when they turn out upside down they are rebuilt and read again.
+bool reads_upright(const ReadingEvidence& e, const StageParams& params) {
+  return e.chars >= params.upright_min_chars && e.mean_confidence >= params.upright_reading_confidence;
+}
+
+// The orientation check for the OCR pipeline, from the text itself. The page has been read the
+// way the layout analysis turned it; a confident reading proves it upright (the common case:
+// no extra work). Otherwise the page is read in each other orientation, and the clear winner
+// is taken: at once when it reads confidently, else when its score is several times the next
+// one's. When no way up wins clearly, the page stays as scanned and is marked for review: a
+// guessed turn would make a readable page unreadable.
 PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider& engine, const CancelToken* cancel) {
   return {"verify-orientation", [params, engine, cancel](PageWork& w) {
             PageAnalysis& a = w.cleaned.analysis;
             w.layout_orientation = a.orientation;
-            if (a.boxes.blank || a.orientation.confidence >= params.verify_orientation_below) return;
-            if (w.ocr.mean_confidence() >= params.upright_reading_confidence) {
-              a.orientation.confidence = std::max(a.orientation.confidence, w.ocr.mean_confidence() / 100.0);
+            if (a.boxes.blank) return;
+            ReadingEvidence current = reading_evidence(w.ocr);
+            if (reads_upright(current, params)) {
+              a.orientation.confidence = std::max(a.orientation.confidence, current.mean_confidence / 100.0);
               a.confidence = overall_confidence(a);
               return;
             }
-            const PageAnalysis upright = analyze_page(w.cleaned.ocr_image, w.input.dpi, params.cleanup.analyze);
-            w.upright = check_upright(engine(), w.cleaned.ocr_image, w.input.dpi, upright.boxes.content);
             w.upright_checked = true;
-            apply_upright_check(w, params);
-            if (w.upright.flipped) w.ocr = engine().recognize(w.cleaned.ocr_image, w.input.dpi, cancel);
+            struct Candidate {
+              int orientation;
+              ReadingEvidence evidence;
+              CleanedPage cleaned;
+              OcrPage ocr;
+            };
+            std::vector<Candidate> tried;
+            tried.push_back({a.orientation.orientation, current, {}, {}});
+            const Candidate* winner = nullptr;
+            for (int k = 1; k < 4 && !winner; ++k) {
+              PageAnalysis turned = a;
+              turned.orientation.orientation = (a.orientation.orientation + 90 * k) % 360;
+              Candidate c{turned.orientation.orientation, {}, clean_page_with(w.input.image, w.input.dpi, turned, params.cleanup), {}};
+              c.ocr = engine().recognize(c.cleaned.ocr_image, w.input.dpi, cancel);
+              c.evidence = reading_evidence(c.ocr);
+              tried.push_back(std::move(c));
+              if (reads_upright(tried.back().evidence, params)) winner = &tried.back();
+            }
+            std::vector<const Candidate*> order;
+            for (const Candidate& c : tried) order.push_back(&c);
+            std::sort(order.begin(), order.end(),
+                      [](const Candidate* x, const Candidate* y) { return x->evidence.score > y->evidence.score; });
+            if (!winner && order[0]->evidence.chars >= params.upright_min_chars &&
+                order[0]->evidence.score >= params.orientation_win_ratio * order[1]->evidence.score)
+              winner = order[0];
+            const double runner_up = winner == order[0] ? order[1]->evidence.score : order[0]->evidence.score;
+            if (!winner) {
+              // Unsure: as scanned, for a person to look at.
+              w.review.push_back("orientation unsure");
+              winner = &*std::find_if(tried.begin(), tried.end(), [](const Candidate& c) { return c.orientation == 0; });
+            }
+            const double conf = winner->evidence.score > 0 ? std::clamp(1.0 - runner_up / winner->evidence.score, 0.0, 1.0) : 0.0;
+            if (winner != &tried.front()) {
+              w.cleaned = winner->cleaned;
+              w.ocr = winner->ocr;
+            }
+            PageAnalysis& b = w.cleaned.analysis;
+            b.orientation.orientation = winner->orientation;
+            b.orientation.confidence = w.review.empty() ? conf : 0.0;
+            b.confidence = overall_confidence(b);
+          }};
+}
+
+// A reading that is mostly doubt (faded or damaged paper, a photo, handwriting) is not filed
+// as if it were text without a person having looked at it.
+PageStage reading_quality_stage(const StageParams& params) {
+  return {"reading-quality", [params](PageWork& w) {
+            if (w.cleaned.analysis.boxes.blank) return;
+            const ReadingEvidence e = reading_evidence(w.ocr);
+            if (e.chars == 0) w.review.push_back("no text read");
+            else if (e.mean_confidence < params.review_below_confidence) w.review.push_back("low-confidence reading");
           }};
 }
 
@@ -87,7 +142,8 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel) {
-  return {clean_stage(params), ocr_stage(engine, cancel), ocr_orientation_stage(params, engine, cancel)};
+  return {clean_stage(params), ocr_stage(engine, cancel), ocr_orientation_stage(params, engine, cancel),
+          reading_quality_stage(params)};
 }
 
 PageImage archive_image(const PageWork& work) {

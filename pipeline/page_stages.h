@@ -25,6 +25,7 @@ struct PageWork {
   UprightCheck upright;          // filled when the orientation was verified with OCR
   OrientationReport layout_orientation;  // the cheap layout analysis, before any OCR check
   bool upright_checked = false;
+  std::vector<std::string> review;  // why a person should look at this page (empty: no need)
   OcrPage ocr;
   std::map<std::string, double> stage_ms;  // time per stage
 };
@@ -37,13 +38,20 @@ struct PageStage {
 struct StageParams {
   CleanupParams cleanup;
   double verify_orientation_below = 0.2;  // OCR-verify pages whose layout orientation confidence is lower
-  // In the OCR pipeline the page is recognized first; an unsure page whose reading is at least
-  // this confident (mean word confidence) is upright and needs no separate check.
-  double upright_reading_confidence = 75;
+  // In the OCR pipeline the page is recognized first; a reading of at least `upright_min_chars`
+  // characters at this mean confidence proves the page upright (measured with
+  // bench/orientation_evidence: upright pages read at 95-100, turned ones below 75).
+  double upright_reading_confidence = 85;
+  int upright_min_chars = 8;
+  // Without a confident reading, the best orientation must score this many times the next.
+  double orientation_win_ratio = 3;
+  // A reading below this mean confidence is marked for review.
+  double review_below_confidence = 60;
 };
 
-// clean -> ocr (blank pages give an empty result) -> verify orientation (only unsure pages
-// whose reading was poor; a flipped page is rebuilt and read again)
+// clean -> ocr (blank pages give an empty result) -> verify orientation (from the reading; an
+// unsure page is read in the other orientations) -> reading quality (marks doubtful pages for
+// review)
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel);
 // clean -> verify orientation: what `xueji analyze` and `xueji clean` run.
