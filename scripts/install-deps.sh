@@ -16,6 +16,9 @@ packages=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-eng tesseract-ocr-osd
   # fonts for the test-page generator, ICC profile for PDF/A
   fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei icc-profiles-free
+  # fonts for the held-out test pages
+  fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-ukai fonts-arphic-uming fonts-lxgw-wenkai
+  fonts-noto-cjk-extra
   # PDF readers used by the tests
   poppler-utils qpdf ghostscript
   # scanner tools used by the tests

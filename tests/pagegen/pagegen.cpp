@@ -14,8 +14,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "tests/pagegen/heldout_layouts.h"
+#include "tests/pagegen/pagegen_internal.h"
+
 namespace xueji::testing {
-namespace {
+namespace detail {
 
 QGuiApplication* ensure_app() {
   if (auto* app = qobject_cast<QGuiApplication*>(QCoreApplication::instance())) return app;
@@ -27,6 +30,24 @@ QGuiApplication* ensure_app() {
   static auto* app = new QGuiApplication(argc, argv);
   return app;
 }
+
+cv::Mat qimage_to_mat(const QImage& img) {
+  QImage rgb = img.convertToFormat(QImage::Format_RGB888);
+  cv::Mat m(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar*>(rgb.constBits()),
+            static_cast<size_t>(rgb.bytesPerLine()));
+  cv::Mat bgr;
+  cv::cvtColor(m, bgr, cv::COLOR_RGB2BGR);
+  return bgr;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::ensure_app;
+using detail::pick;
+using detail::qimage_to_mat;
+using detail::randint;
 
 QString font_family(const std::string& which) {
   static QString noto, wqy;
@@ -69,15 +90,6 @@ const std::vector<std::string> kComments = {
 };
 const std::vector<std::string> kSubjects = {"语文", "数学", "英语", "物理", "化学",
                                             "生物", "历史", "地理", "政治", "体育"};
-
-template <class T>
-const T& pick(std::mt19937& rng, const std::vector<T>& v) {
-  return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
-}
-
-int randint(std::mt19937& rng, int lo, int hi) {
-  return std::uniform_int_distribution<int>(lo, hi)(rng);
-}
 
 std::string id_check(const std::string& first17) {
   static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -179,15 +191,6 @@ std::vector<std::string> wrap(const std::string& s, int n) {
   return out;
 }
 
-cv::Mat qimage_to_mat(const QImage& img) {
-  QImage rgb = img.convertToFormat(QImage::Format_RGB888);
-  cv::Mat m(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar*>(rgb.constBits()),
-            static_cast<size_t>(rgb.bytesPerLine()));
-  cv::Mat bgr;
-  cv::cvtColor(m, bgr, cv::COLOR_RGB2BGR);
-  return bgr;
-}
-
 }  // namespace
 
 const char* kind_name(PageKind k) {
@@ -200,6 +203,8 @@ const char* kind_name(PageKind k) {
   }
   return "?";
 }
+
+const char* set_name(PageSet s) { return s == PageSet::Test ? "test" : "tune"; }
 
 PlacedPage render_placed_words(const std::vector<PlacedWord>& words, double rotate_deg, double dpi) {
   ensure_app();
@@ -242,7 +247,8 @@ PlacedPage render_placed_words(const std::vector<PlacedWord>& words, double rota
   return out;
 }
 
-StudentInfo random_student(unsigned seed) {
+StudentInfo random_student(unsigned seed, PageSet set) {
+  if (set == PageSet::Test) return heldout::student(seed);
   std::mt19937 rng(seed * 7919u + 17u);
   StudentInfo s;
   s.name = pick(rng, kSurnames) + pick(rng, kGiven);
@@ -265,7 +271,8 @@ StudentInfo random_student(unsigned seed) {
   return s;
 }
 
-std::vector<PageSpec> mixed_specs(unsigned seed, int count) {
+std::vector<PageSpec> mixed_specs(unsigned seed, int count, PageSet set) {
+  if (set == PageSet::Test) return heldout::mixed_specs(seed, count);
   std::mt19937 rng(seed);
   std::vector<PageSpec> out;
   for (int i = 0; i < count; ++i) {
@@ -292,6 +299,7 @@ std::vector<PageSpec> mixed_specs(unsigned seed, int count) {
 }
 
 GeneratedPage generate_page(const PageSpec& spec) {
+  if (spec.set == PageSet::Test) return heldout::generate_page(spec);
   ensure_app();
   std::mt19937 rng(spec.seed);
   const double scale = spec.dpi / 300.0;
@@ -379,36 +387,55 @@ GeneratedPage generate_page(const PageSpec& spec) {
       if (spec.degrade.red_seal) {
         const QPoint c(left + px(randint(rng, 600, 1200)), y - px(randint(rng, 60, 220)));
         const int r = px(randint(rng, 160, 200));
-        p.setCompositionMode(QPainter::CompositionMode_Multiply);
         QColor red(randint(rng, 200, 235), randint(rng, 20, 60), randint(rng, 20, 60), 220);
-        p.setPen(QPen(red, px(12)));
-        p.setBrush(Qt::NoBrush);
-        p.drawEllipse(c, r, r);
-        QPainterPath star;
-        for (int k = 0; k < 10; ++k) {
-          const double a = -M_PI / 2 + k * M_PI / 5, rr = (k % 2 ? 0.38 : 0.95) * r * 0.4;
-          QPointF pt(c.x() + rr * std::cos(a), c.y() + rr * std::sin(a));
-          if (k == 0) star.moveTo(pt); else star.lineTo(pt);
-        }
-        star.closeSubpath();
-        p.fillPath(star, red);
-        p.setPen(red);
-        set_font(px(44));
-        p.drawText(QRect(c.x() - r, c.y() + r / 3, 2 * r, px(60)), Qt::AlignHCenter, "学籍专用章");
-        p.setCompositionMode(QPainter::CompositionMode_SourceOver);
+        QFont seal_font(family);
+        seal_font.setPixelSize(px(44));
+        detail::draw_seal(p, c, r, red, seal_font, px(12), px(60));
         out.truth["seal_center"] = {c.x(), c.y()};
       }
     }
   }
   // The ink of the document itself (text, rules, seal), before holes and dust: the truth for
   // the content box, carried through the same geometric transforms as the page.
-  cv::Mat ink;
-  {
-    cv::Mat gray;
-    cv::cvtColor(qimage_to_mat(img), gray, cv::COLOR_BGR2GRAY);
-    const int paper_gray = (paper.red() + paper.green() + paper.blue()) / 3;
-    cv::threshold(gray, ink, paper_gray - 40, 255, cv::THRESH_BINARY_INV);
+  detail::finish_page(img, detail::ink_mask(img, paper, 40), paper, spec, rng, lines, out);
+  return out;
+}
+
+namespace detail {
+
+void draw_seal(QPainter& p, QPoint c, int r, const QColor& red, const QFont& text_font, int pen_px,
+               int text_height_px) {
+  p.setCompositionMode(QPainter::CompositionMode_Multiply);
+  p.setPen(QPen(red, pen_px));
+  p.setBrush(Qt::NoBrush);
+  p.drawEllipse(c, r, r);
+  QPainterPath star;
+  for (int k = 0; k < 10; ++k) {
+    const double a = -M_PI / 2 + k * M_PI / 5, rr = (k % 2 ? 0.38 : 0.95) * r * 0.4;
+    QPointF pt(c.x() + rr * std::cos(a), c.y() + rr * std::sin(a));
+    if (k == 0) star.moveTo(pt); else star.lineTo(pt);
   }
+  star.closeSubpath();
+  p.fillPath(star, red);
+  p.setPen(red);
+  p.setFont(text_font);
+  p.drawText(QRect(c.x() - r, c.y() + r / 3, 2 * r, text_height_px), Qt::AlignHCenter, "学籍专用章");
+  p.setCompositionMode(QPainter::CompositionMode_SourceOver);
+}
+
+cv::Mat ink_mask(const QImage& img, const QColor& paper, int delta) {
+  cv::Mat gray, ink;
+  cv::cvtColor(qimage_to_mat(img), gray, cv::COLOR_BGR2GRAY);
+  const int paper_gray = (paper.red() + paper.green() + paper.blue()) / 3;
+  cv::threshold(gray, ink, paper_gray - delta, 255, cv::THRESH_BINARY_INV);
+  return ink;
+}
+
+void finish_page(QImage& img, cv::Mat ink, const QColor& paper, const PageSpec& spec,
+                 std::mt19937& rng, const std::vector<std::string>& lines, GeneratedPage& out) {
+  const double scale = spec.dpi / 300.0;
+  const int W = img.width(), H = img.height();
+  auto px = [&](double v) { return static_cast<int>(v * scale); };
   {
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
@@ -439,9 +466,18 @@ GeneratedPage generate_page(const PageSpec& spec) {
   }
   if (d.uneven_light > 0) {
     cv::Mat f(m.size(), CV_32F);
-    for (int y = 0; y < m.rows; ++y)
-      for (int x = 0; x < m.cols; ++x)
-        f.at<float>(y, x) = static_cast<float>(1.0 - d.uneven_light * (0.6 * x / m.cols + 0.4 * y / m.rows));
+    if (d.light_spot) {  // brightest at 40 % across, 35 % down; darkest in the farthest corner
+      const double cx = 0.4 * m.cols, cy = 0.35 * m.rows, far = std::hypot(0.6 * m.cols, 0.65 * m.rows);
+      for (int y = 0; y < m.rows; ++y)
+        for (int x = 0; x < m.cols; ++x) {
+          const double r = std::hypot(x - cx, y - cy) / far;
+          f.at<float>(y, x) = static_cast<float>(1.0 - d.uneven_light * r * r);
+        }
+    } else {
+      for (int y = 0; y < m.rows; ++y)
+        for (int x = 0; x < m.cols; ++x)
+          f.at<float>(y, x) = static_cast<float>(1.0 - d.uneven_light * (0.6 * x / m.cols + 0.4 * y / m.rows));
+    }
     cv::Mat mf;
     m.convertTo(mf, CV_32FC3);
     std::vector<cv::Mat> ch;
@@ -489,8 +525,9 @@ GeneratedPage generate_page(const PageSpec& spec) {
   const cv::Rect box = d.blank ? cv::Rect() : cv::boundingRect(ink);
   if (box.area() == 0) t["content_bbox"] = nullptr;
   else t["content_bbox"] = {box.x, box.y, box.width, box.height};
-  return out;
 }
+
+}  // namespace detail
 
 std::string write_page(const GeneratedPage& page, const PageSpec& spec, const std::string& dir,
                        const std::string& stem) {

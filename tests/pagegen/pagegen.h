@@ -14,6 +14,13 @@ namespace xueji::testing {
 enum class PageKind { StudentCard, Transcript, HealthForm, AwardRecord, GraduateForm };
 const char* kind_name(PageKind k);  // 学籍卡 ...
 
+// Which part of the generator draws a page. Tune: the pages OCR and cleanup are tuned and
+// tested on (Noto Sans CJK / WenQuanYi, one layout per kind). Test: held-out pages nothing is
+// ever tuned on, with other fonts (Song and Kai faces), three other layouts per kind and
+// degradations from other ranges, faded ink among them (heldout_layouts.h).
+enum class PageSet { Tune, Test };
+const char* set_name(PageSet s);  // "tune", "test"
+
 struct StudentInfo {
   std::string id, name, gender, birth_date, ethnicity, native_place, id_number, grade, class_name;
 };
@@ -29,6 +36,10 @@ struct Degradation {
   bool red_seal = false;    // a red round seal over text
   bool punch_holes = false; // two binding holes in the left margin
   bool blank = false;       // an empty page (paper texture and specks only)
+  // Test set only (the tune set ignores these):
+  double ink_strength = 1;  // < 1: ink faded towards the paper colour (a faded page)
+  int bleed_through = 0;    // gray levels the mirrored text of the other side darkens the paper
+  bool light_spot = false;  // uneven light as a bright spot fading outwards, not a gradient
 };
 
 struct PageSpec {
@@ -37,13 +48,16 @@ struct PageSpec {
   StudentInfo student;
   Degradation degrade;
   double dpi = 300;
-  std::string font;  // "noto" or "wqy"; empty: chosen by seed
+  std::string font;  // tune set: "noto" or "wqy"; empty: chosen by seed
+  PageSet set = PageSet::Tune;
+  int layout = -1;   // test set: layout index 0..2 of the kind; -1: chosen by seed
 };
 
 struct GeneratedPage {
   cv::Mat image;        // BGR
   std::string text;     // exact text, one printed line per line, reading order
   nlohmann::json truth; // text, skew_deg, orientation, blank, content_bbox, seal, kind, ...
+                        // test set also: set, layout, fonts, faded, ink_strength, bleed_through ...
 };
 
 GeneratedPage generate_page(const PageSpec& spec);
@@ -61,11 +75,12 @@ struct PlacedPage {
 };
 PlacedPage render_placed_words(const std::vector<PlacedWord>& words, double rotate_deg = 0, double dpi = 300);
 
-// A random but valid student (G + resident ID with a correct check digit).
-StudentInfo random_student(unsigned seed);
+// A random but valid student (G + resident ID with a correct check digit); the test set's
+// students have names and places the tune set never uses.
+StudentInfo random_student(unsigned seed, PageSet set = PageSet::Tune);
 
 // A set of specs mixing all kinds and degradations, deterministic from the seed.
-std::vector<PageSpec> mixed_specs(unsigned seed, int count);
+std::vector<PageSpec> mixed_specs(unsigned seed, int count, PageSet set = PageSet::Tune);
 
 // Writes <stem>.png|jpg, <stem>.txt and <stem>.json into dir; returns the image path.
 std::string write_page(const GeneratedPage& page, const PageSpec& spec, const std::string& dir,

@@ -1,5 +1,6 @@
 // xueji-pagegen: writes generated test pages with their ground truth.
 //   xueji-pagegen --out DIR --mixed N [--seed S]          a mixed, degraded set
+//   xueji-pagegen --out DIR --mixed N --set test          the held-out test set (never tune on it)
 //   xueji-pagegen --out DIR --stem NAME --kind 学籍卡 --id G... --name 张三 [--skew 2] ...
 #include <iostream>
 
@@ -19,6 +20,12 @@ int main(int argc, char** argv) {
   app.add_option("--out", out, "output folder")->required();
   app.add_option("--mixed", mixed, "write N pages mixing all kinds and degradations");
   app.add_option("--seed", seed, "random seed");
+  std::string set = "tune";
+  app.add_option("--set", set, "tune: the pages OCR is tuned on; test: held-out pages (other fonts, layouts, degradations)")
+      ->check(CLI::IsMember({"tune", "test"}));
+  int layout = -1;
+  app.add_option("--layout", layout, "with --set test: layout 0..2 of the kind (default: chosen by seed)")
+      ->check(CLI::Range(-1, 2));
   bool seal_twins = false;
   app.add_flag("--seal-twins", seal_twins, "with --mixed: also write each sealed page without its seal (twin-NNNN)");
   app.add_option("--stem", stem, "file name stem for a single page");
@@ -37,10 +44,19 @@ int main(int argc, char** argv) {
   app.add_flag("--seal", d.red_seal, "red seal over text");
   app.add_flag("--holes", d.punch_holes, "punch holes");
   app.add_flag("--blank", d.blank, "blank page");
+  app.add_option("--ink", d.ink_strength, "with --set test: ink strength, below 1 a faded page (0.25..0.45)")
+      ->check(CLI::Range(0.05, 1.0));
+  app.add_option("--bleed", d.bleed_through, "with --set test: bleed-through of the other side, gray levels")
+      ->check(CLI::Range(0, 80));
   CLI11_PARSE(app, argc, argv);
+  const PageSet page_set = set == "test" ? PageSet::Test : PageSet::Tune;
+  if (page_set == PageSet::Tune && (layout >= 0 || d.ink_strength < 1 || d.bleed_through > 0)) {
+    std::cerr << "--layout, --ink and --bleed need --set test\n";
+    return 2;
+  }
 
   if (mixed > 0) {
-    const auto specs = mixed_specs(seed, mixed);
+    const auto specs = mixed_specs(seed, mixed, page_set);
     for (size_t i = 0; i < specs.size(); ++i) {
       char name[32];
       std::snprintf(name, sizeof name, "page-%04zu", i + 1);
@@ -56,7 +72,9 @@ int main(int argc, char** argv) {
   }
   PageSpec spec;
   spec.seed = seed;
-  StudentInfo base = random_student(seed);
+  spec.set = page_set;
+  spec.layout = layout;
+  StudentInfo base = random_student(seed, page_set);
   if (s.id.empty()) s.id = base.id;
   if (s.id.size() == 19) base.id_number = s.id.substr(1);
   if (s.name.empty()) s.name = base.name;
