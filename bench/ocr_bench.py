@@ -1,34 +1,42 @@
 #!/usr/bin/env python3
-"""OCR benchmark: raw Tesseract against Xueji's pipeline on the same generated pages, in one run.
+"""OCR benchmark: raw Tesseract, Xueji with Tesseract and Xueji with PP-OCR, side by side on the
+same pages in one run — pages in fonts, layouts and degradation ranges never used for tuning.
 
-  python3 bench/ocr_bench.py [--pages 100] [--seed 11] [--memory-pages 500] [--json OUT]
+  /usr/bin/python3 bench/ocr_bench.py [--pages 150] [--seed 11] [--set test] [--real DIR]
+                                      [--speed-pages 12] [--memory-pages 300] [--json OUT]
 
-Pages come from the test generator (`xueji-pagegen --mixed N --seal-twins`): all five kinds,
-skew, quarter turns, scanner borders, noise, blur, JPEG, uneven light, red seals, punch holes,
-blank pages. The reference is the generator's exact text in reading order (lines top to
-bottom, table cells row by row). CER = Levenshtein distance over characters after NFKC and
-removing all whitespace, divided by the reference length, summed over pages.
+Pages: `xueji-pagegen --mixed N --seed S --set test --seal-twins` (the held-out set: Kai, Song
+and serif faces, three layouts per kind, faded ink, bleed-through blanks, quarter turns, seals;
+see README "Test pages"), and the real photos and scans in ../shared/samples/real (hand-made
+transcriptions; several come from PaddleOCR's own repository, so they can't rank PaddleOCR
+fairly). The reference is the exact text in reading order. CER = Levenshtein distance over
+characters after NFKC and removing all whitespace, divided by the reference length, summed
+over pages.
 
-Measured, all with one OpenMP thread per Tesseract (OMP_THREAD_LIMIT=1):
-- raw: `tesseract PAGE - -l chi_sim` on the raw page (its defaults), CER and seconds per page
-  (whole process, so including its ~0.3 s start-up; stated separately);
-- Xueji: `xueji ocr PAGES... --workers 1` in one process: CER, seconds per page;
-- seal effect: every sealed page is also generated without its seal ("twin"); CER of the sealed
-  pages against their twins;
-- spurious 一 丨 口 | from ruling lines: characters in the output beyond the reference's count;
-- overhead (bench/ocr_pipeline_bench overhead): Xueji's OCR work per page (OCR-image preparation,
-  recognition, orientation check, result clean-up) against a plain TessBaseAPI recognizing the
-  same OCR image, page segmentation 3 (Tesseract's default) and 6;
-- throughput of `xueji ocr` with 1 and 2 workers on the same pages (wall clock);
-- memory: resident set size every 100 pages over --memory-pages pages with 1 and 2 workers.
+Engines, all on one core (OMP_THREAD_LIMIT=1):
+- raw: `tesseract PAGE - -l chi_sim` on the raw page (its defaults; no deskew, no turning);
+- tesseract: `xueji ocr --engine tesseract --workers 1`;
+- ppocr: `xueji ocr --workers 1` (the default engine).
+Figures: CER overall, per kind, faded pages, sealed pages against the same pages without their
+seal; 学籍号 and 身份证号 read exactly (share of the pages carrying them); orientation right on
+text pages, upright pages turned, pages sent to review; blank precision and recall; OCR time per
+text page (the ocr and orientation stages, from each page's stage_ms); the real images' CER per
+engine. Then throughput: `xueji import` with 2 workers against OCRmyPDF (`--rotate-pages
+--deskew --clean --output-type pdfa`, two pages at a time, one core each) on the same
+--speed-pages pages; and resident memory with 1 and 2 workers over --memory-pages pages.
 """
-import argparse, glob, json, os, subprocess, sys, tempfile, time, unicodedata
+import argparse, concurrent.futures, csv, glob, json, os, subprocess, sys, tempfile, time, unicodedata
+
+ENGINES = ['raw', 'tesseract', 'ppocr']
+
 
 def norm(s):
-    return ''.join(unicodedata.normalize('NFKC', s).split())
+    return ''.join(unicodedata.normalize('NFKC', s).replace('℃', '°C').split())
+
 
 def lev(a, b):
     if not a: return len(b)
+    if not b: return len(a)
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -37,134 +45,209 @@ def lev(a, b):
         prev = cur
     return prev[-1]
 
-RULE_CHARS = '一丨口|'
 
-def spurious(ref, hyp):
-    return sum(max(0, hyp.count(c) - ref.count(c)) for c in RULE_CHARS)
-
-def cer(rows, key):
+def cer(rows, e):
     n = sum(r['len'] for r in rows)
-    return sum(r[key] for r in rows) / max(1, n)
+    return sum(r['err'][e] for r in rows) / n if n else float('nan')
 
-def run_wall(cmd, env):
+
+def run(cmd, env, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, env=env, text=True, **kw)
+
+
+def image_of(stem):
+    return next(p for p in (stem + '.png', stem + '.jpg') if os.path.exists(p))
+
+
+def xueji_ocr(xueji, images, out, engine, env, workers=1):
     t0 = time.time()
-    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    run([xueji, 'ocr', *images, '--out', out, '--workers', str(workers), '--engine', engine], env)
     return time.time() - t0
+
+
+def read_result(out, stem):
+    j = json.load(open(f'{out}/{stem}.json'))
+    return open(f'{out}/{stem}.txt').read(), j
+
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--pages', type=int, default=100)
+    ap.add_argument('--pages', type=int, default=150)
     ap.add_argument('--seed', type=int, default=11)
-    ap.add_argument('--memory-pages', type=int, default=500)
+    ap.add_argument('--set', default='test', choices=['test', 'tune'])
+    ap.add_argument('--real', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../shared/samples/real'))
+    ap.add_argument('--speed-pages', type=int, default=12)
+    ap.add_argument('--memory-pages', type=int, default=300)
     ap.add_argument('--build', default='build')
     ap.add_argument('--json', help='also write the figures here')
     a = ap.parse_args()
-    env = dict(os.environ, OMP_THREAD_LIMIT='1')
+    env = dict(os.environ, OMP_THREAD_LIMIT='1', OPENBLAS_NUM_THREADS='1')
     xueji = f'{a.build}/cli/xueji'
-    out = {}
+    out = {'set': a.set, 'seed': a.seed}
     with tempfile.TemporaryDirectory() as work:
-        subprocess.run([f'{a.build}/tests/pagegen/xueji-pagegen', '--out', f'{work}/pages', '--mixed', str(a.pages),
-                        '--seed', str(a.seed), '--seal-twins'], check=True, capture_output=True)
-        def image(stem):
-            return next(p for p in (stem + '.png', stem + '.jpg') if os.path.exists(p))
+        run([f'{a.build}/tests/pagegen/xueji-pagegen', '--out', f'{work}/pages', '--mixed', str(a.pages), '--seed',
+             str(a.seed), '--set', a.set, '--seal-twins'], env)
         mains = sorted(glob.glob(f'{work}/pages/page-*.json'))
         twins = sorted(glob.glob(f'{work}/pages/twin-*.json'))
-        main_images = [image(t[:-5]) for t in mains]
-        twin_images = [image(t[:-5]) for t in twins]
+        main_images = [image_of(t[:-5]) for t in mains]
+        twin_images = [image_of(t[:-5]) for t in twins]
+        seconds = {}
+        for e in ('tesseract', 'ppocr'):
+            seconds[e] = xueji_ocr(xueji, main_images, f'{work}/{e}', e, env)
+            if twin_images:
+                xueji_ocr(xueji, twin_images, f'{work}/{e}-twin', e, env, workers=2)
 
-        # Xueji, one process over all pages, one worker; then two workers on the same pages.
-        t1 = run_wall([xueji, 'ocr', *main_images, '--out', f'{work}/x1', '--workers', '1'], env)
-        t2 = run_wall([xueji, 'ocr', *main_images, '--out', f'{work}/x2', '--workers', '2'], env)
-        subprocess.run([xueji, 'ocr', *twin_images, '--out', f'{work}/xt', '--workers', '2'], check=True,
-                       capture_output=True, env=env)
-
-        rows, raw_times = [], []
+        rows, blanks = [], []
         for truth_file, img in zip(mains + twins, main_images + twin_images):
             truth = json.load(open(truth_file))
-            if truth['blank']:
-                continue
             stem = os.path.basename(truth_file)[:-5]
             twin = stem.startswith('twin-')
-            ref = norm(truth['text'])
-            t0 = time.time()
-            raw = subprocess.run(['tesseract', img, '-', '-l', 'chi_sim'], capture_output=True, text=True, env=env).stdout
+            raw = run(['tesseract', img, '-', '-l', 'chi_sim'], env).stdout if not truth['blank'] else ''
+            got = {}
+            for e in ('tesseract', 'ppocr'):
+                got[e] = read_result(f'{work}/{e}{"-twin" if twin else ""}', stem)
             if not twin:
-                raw_times.append(time.time() - t0)
-            ours = open(f'{work}/{"xt" if twin else "x1"}/{stem}.txt').read()
-            rows.append({'stem': stem, 'twin': twin, 'kind': truth['kind'], 'seal': truth['seal'], 'len': len(ref),
-                         'raw_err': lev(ref, norm(raw)), 'x_err': lev(ref, norm(ours)),
-                         'raw_empty': not norm(raw), 'raw_spur': spurious(ref, norm(raw)), 'x_spur': spurious(ref, norm(ours))})
-        with open(f'{work}/white.pgm', 'wb') as f:  # start-up: the same command on an empty 32 x 32 page
-            f.write(b'P5 32 32 255\n' + b'\xff' * 1024)
-        t_start = time.time()
-        subprocess.run(['tesseract', f'{work}/white.pgm', '-', '-l', 'chi_sim'], capture_output=True, env=env)
-        startup = time.time() - t_start
+                blanks.append({'truth': truth['blank'], 'got': {e: got[e][1]['blank'] for e in got}})
+            if truth['blank']:
+                continue
+            ref = norm(truth['text'])
+            hyp = {'raw': norm(raw), **{e: norm(got[e][0]) for e in got}}
+            sid = truth.get('student', {}).get('id', '')
+            # the 学籍号 and, inside it, the 身份证号 (G/J + 18 characters)
+            ids = [s for s in (sid, sid[1:] if len(sid) == 19 else '') if s and s in ref]
+            rows.append({'stem': stem, 'twin': twin, 'kind': truth['kind'], 'seal': truth.get('seal', False),
+                         'faded': truth.get('faded', False), 'len': len(ref),
+                         'err': {e: lev(ref, hyp[e]) for e in ENGINES},
+                         'ids': len(ids), 'ids_exact': {e: all(s in hyp[e] for s in ids) for e in ENGINES},
+                         'orientation': truth.get('orientation', 0),
+                         'got_orientation': {e: got[e][1]['orientation'] for e in got},
+                         'review': {e: bool(got[e][1]['review']) for e in got},
+                         'ocr_ms': {e: got[e][1]['stage_ms'].get('ocr', 0) + got[e][1]['stage_ms'].get('verify-orientation', 0)
+                                    for e in got}})
 
         text_rows = [r for r in rows if not r['twin']]
         n_all = len(main_images)
-        print(f'pages: {n_all} ({len(text_rows)} with text, {n_all - len(text_rows)} blank), seed {a.seed}; '
+        print(f'set {a.set}, seed {a.seed}: {n_all} pages ({len(text_rows)} with text, {n_all - len(text_rows)} blank); '
               f'{len([r for r in rows if r["twin"]])} sealed pages also without their seal')
-        print(f'{"set":<22}{"pages":>6}{"raw tesseract CER":>19}{"xueji CER":>11}')
+        print(f'{"CER":<24}{"pages":>6}' + ''.join(f'{e:>11}' for e in ENGINES))
         table = []
         def line(name, sel):
-            table.append({'set': name, 'pages': len(sel), 'raw_cer': cer(sel, 'raw_err'), 'xueji_cer': cer(sel, 'x_err')})
-            print(f'{name:<22}{len(sel):>6}{cer(sel, "raw_err"):>19.4f}{cer(sel, "x_err"):>11.4f}')
+            table.append({'set': name, 'pages': len(sel), **{e: cer(sel, e) for e in ENGINES}})
+            print(f'{name:<24}{len(sel):>6}' + ''.join(f'{cer(sel, e):>11.4f}' for e in ENGINES))
         line('all', text_rows)
         for kind in ['学籍卡', '成绩单', '体检表', '奖惩记录', '毕业生登记表']:
             line(kind, [r for r in text_rows if r['kind'] == kind])
-        line('prose (奖惩 + 毕业生)', [r for r in text_rows if r['kind'] in ('奖惩记录', '毕业生登记表')])
+        line('faded', [r for r in text_rows if r['faded']])
         sealed = [r for r in text_rows if r['seal']]
         twin_rows = [r for r in rows if r['twin']]
         line('sealed pages', sealed)
         line('  same without seal', twin_rows)
-        line('pages without seal', [r for r in text_rows if not r['seal']])
-        ratio_x = cer(sealed, 'x_err') / max(1e-9, cer(twin_rows, 'x_err'))
-        ratio_r = cer(sealed, 'raw_err') / max(1e-9, cer(twin_rows, 'raw_err'))
-        print(f'seal CER ratio (sealed / same pages unsealed): raw {ratio_r:.2f}, xueji {ratio_x:.2f}')
-        sp_r = sum(r['raw_spur'] for r in text_rows); sp_x = sum(r['x_spur'] for r in text_rows)
-        print(f'spurious {RULE_CHARS} beyond the reference: raw {sp_r}, xueji {sp_x}')
-        print(f'raw tesseract returned nothing on {sum(r["raw_empty"] for r in text_rows)} text pages')
-        raw_spp = sum(raw_times) / len(raw_times)
-        print(f'seconds/page: raw tesseract process {raw_spp:.2f} (of which start-up ~{startup:.2f}); '
-              f'xueji ocr, 1 worker {t1 / n_all:.2f}, 2 workers {t2 / n_all:.2f}')
-        print(f'throughput: 1 worker {n_all / t1 * 60:.1f} pages/min, 2 workers {n_all / t2 * 60:.1f} pages/min, '
-              f'ratio {t1 / t2:.2f}')
-        out.update({'pages': n_all, 'seed': a.seed, 'cer': table, 'seal_ratio_raw': ratio_r, 'seal_ratio_xueji': ratio_x,
-                    'spurious_raw': sp_r, 'spurious_xueji': sp_x, 'raw_seconds_per_page': raw_spp,
-                    'raw_startup_seconds': startup, 'xueji_seconds_per_page_1w': t1 / n_all,
-                    'xueji_seconds_per_page_2w': t2 / n_all, 'throughput_ratio_2w_1w': t1 / t2})
+        seal_ratio = {e: cer(sealed, e) / max(1e-9, cer(twin_rows, e)) for e in ENGINES}
+        print('seal CER ratio (sealed / unsealed twins): ' + ', '.join(f'{e} {v:.2f}' for e, v in seal_ratio.items()))
+        with_ids = [r for r in text_rows if r['ids']]
+        ids_exact = {e: sum(r['ids_exact'][e] for r in with_ids) / max(1, len(with_ids)) for e in ENGINES}
+        print(f'学籍号/身份证号 read exactly on pages carrying them ({len(with_ids)}): ' +
+              ', '.join(f'{e} {100 * v:.1f} %' for e, v in ids_exact.items()))
+        orient = {}
+        for e in ('tesseract', 'ppocr'):
+            right = sum(r['got_orientation'][e] == r['orientation'] for r in text_rows)
+            upright = [r for r in text_rows if r['orientation'] == 0]
+            turned = sum(r['got_orientation'][e] != 0 for r in upright)
+            by = {o: (sum(r['got_orientation'][e] == o for r in text_rows if r['orientation'] == o),
+                      sum(r['orientation'] == o for r in text_rows)) for o in (0, 90, 180, 270)}
+            review = sum(r['review'][e] for r in text_rows)
+            orient[e] = {'right': right, 'pages': len(text_rows), 'upright_turned': turned, 'review': review,
+                         'by_orientation': {str(o): v for o, v in by.items()}}
+            print(f'orientation, {e}: right on {right}/{len(text_rows)} text pages '
+                  f'({", ".join(f"{o}: {v[0]}/{v[1]}" for o, v in by.items())}); upright pages turned {turned}; '
+                  f'pages marked for review {review}')
+        blank_stats = {}
+        for e in ('tesseract', 'ppocr'):
+            tp = sum(b['truth'] and b['got'][e] for b in blanks)
+            fp = sum(not b['truth'] and b['got'][e] for b in blanks)
+            fn = sum(b['truth'] and not b['got'][e] for b in blanks)
+            p = tp / (tp + fp) if tp + fp else 1.0
+            rc = tp / (tp + fn) if tp + fn else 1.0
+            blank_stats[e] = {'precision': p, 'recall': rc, 'text_pages_called_blank': fp, 'blank_pages': tp + fn}
+            print(f'blank, {e}: precision {p:.3f}, recall {rc:.3f} ({tp + fn} blank pages; {fp} text pages called blank)')
+        ocr_ms = {e: sum(r['ocr_ms'][e] for r in text_rows) / len(text_rows) for e in ('tesseract', 'ppocr')}
+        print(f'OCR time per text page, one core (ocr + orientation stages): tesseract {ocr_ms["tesseract"]:.0f} ms, '
+              f'ppocr {ocr_ms["ppocr"]:.0f} ms, ratio ppocr/tesseract {ocr_ms["ppocr"] / ocr_ms["tesseract"]:.2f}; '
+              f'whole `xueji ocr` run, s/page: tesseract {seconds["tesseract"] / n_all:.2f}, ppocr {seconds["ppocr"] / n_all:.2f}')
+        out.update({'pages': n_all, 'text_pages': len(text_rows), 'cer': table, 'seal_ratio': seal_ratio,
+                    'ids_exact': ids_exact, 'pages_with_ids': len(with_ids), 'orientation': orient,
+                    'blank': blank_stats, 'ocr_ms_per_text_page': ocr_ms,
+                    'xueji_ocr_seconds_per_page': {e: s / n_all for e, s in seconds.items()}})
 
-        # Overhead against plain recognition of the same OCR image.
-        res = subprocess.run([f'{a.build}/bench/ocr_pipeline_bench', 'overhead', *main_images], check=True,
-                             capture_output=True, text=True, env=env)
-        per = [json.loads(l) for l in res.stdout.splitlines() if l.strip()]
-        text = [p for p in per if not p['blank']]
-        ocr_work = sum(p['ocr_image_ms'] + p['stage_ms']['ocr'] + p['stage_ms'].get('verify-orientation', 0) for p in text)
-        whole = sum(p['xueji_ms'] for p in per)
-        psm3 = sum(p['raw_psm3_ms'] for p in text); psm6 = sum(p['raw_psm6_ms'] for p in text)
-        clean = sum(p['stage_ms']['clean'] - p['ocr_image_ms'] for p in per)
-        load = sum(p['load_ms'] for p in per)
-        print(f'overhead on {len(text)} text pages, ms/page: raw recognition of the OCR image psm 3 {psm3 / len(text):.0f}, '
-              f'psm 6 {psm6 / len(text):.0f}; xueji OCR work {ocr_work / len(text):.0f} '
-              f'-> ratio {ocr_work / psm3:.3f} (psm 3), {ocr_work / psm6:.3f} (psm 6)')
-        print(f'  besides OCR, per page over all {len(per)} pages: decode {load / len(per):.0f} ms, master cleanup '
-              f'{clean / len(per):.0f} ms; whole page {whole / len(per):.0f} ms')
-        out.update({'raw_psm3_ms': psm3 / len(text), 'raw_psm6_ms': psm6 / len(text), 'xueji_ocr_ms': ocr_work / len(text),
-                    'overhead_ratio_psm3': ocr_work / psm3, 'overhead_ratio_psm6': ocr_work / psm6,
-                    'decode_ms': load / len(per), 'master_cleanup_ms': clean / len(per), 'whole_page_ms': whole / len(per)})
+        # Real images.
+        if os.path.isdir(a.real):
+            truths = sorted(t for t in glob.glob(f'{a.real}/*.txt') if os.path.basename(t) != 'SOURCES.txt')
+            images = [next(p for p in glob.glob(t[:-4] + '.*') if not p.endswith('.txt')) for t in truths]
+            for e in ('tesseract', 'ppocr'):
+                xueji_ocr(xueji, images, f'{work}/real-{e}', e, env, workers=2)
+            real, tot = [], {e: [0, 0] for e in ENGINES}
+            print(f'real images ({a.real}): CER per engine')
+            for t, img in zip(truths, images):
+                stem = os.path.basename(t)[:-4]
+                ref = norm(open(t).read())
+                hyp = {'raw': norm(run(['tesseract', img, '-', '-l', 'chi_sim'], env).stdout)}
+                for e in ('tesseract', 'ppocr'):
+                    hyp[e] = norm(open(f'{work}/real-{e}/{stem}.txt').read())
+                errs = {e: lev(ref, hyp[e]) for e in ENGINES}
+                for e in ENGINES:
+                    tot[e][0] += errs[e]; tot[e][1] += len(ref)
+                real.append({'image': stem, 'len': len(ref), **{e: errs[e] / len(ref) for e in ENGINES}})
+                print(f'  {stem:<30}{len(ref):>6}' + ''.join(f'{errs[e] / len(ref):>11.4f}' for e in ENGINES))
+            print(f'  {"all":<30}{tot["raw"][1]:>6}' + ''.join(f'{tot[e][0] / tot[e][1]:>11.4f}' for e in ENGINES))
+            out['real'] = {'images': real, 'all': {e: tot[e][0] / tot[e][1] for e in ENGINES}}
 
-        # Memory over many pages.
-        mem = {}
-        for w in (1, 2):
-            res = subprocess.run([f'{a.build}/bench/ocr_pipeline_bench', 'memory', '--workers', str(w), '--pages',
-                                  str(a.memory_pages), *main_images], check=True, capture_output=True, text=True, env=env)
-            mem[w] = json.loads(res.stdout)
-            print(f'memory, {w} worker(s), RSS MB by pages: ' + ', '.join(f'{n}: {mb:.0f}' for n, mb in mem[w]['rss_mb']))
-        peak1 = max(mb for _, mb in mem[1]['rss_mb']); peak2 = max(mb for _, mb in mem[2]['rss_mb'])
-        print(f'memory per worker (peak RSS, 2 workers minus 1): {peak2 - peak1:.0f} MB; one worker process {peak1:.0f} MB')
-        out['memory'] = {str(k): v for k, v in mem.items()}
+        # Throughput: xueji import (2 workers) against OCRmyPDF (2 pages at a time, one core each).
+        speed = [image_of(t[:-5]) for t in mains if not json.load(open(t))['blank']][:a.speed_pages]
+        if speed:
+            arch = f'{work}/archive'
+            run([xueji, 'init', arch], env)
+            roster = f'{work}/roster.csv'
+            sid = json.load(open(mains[0]))['student']
+            with open(roster, 'w', encoding='utf-8') as f:
+                f.write('学籍号,姓名,性别,出生日期,年级,班级\n')
+                birth = sid['id'][7:15]
+                f.write(f'{sid["id"]},{sid.get("name", "测试")},男,{birth[:4]}-{birth[4:6]}-{birth[6:]},2015级,1班\n')
+            run([xueji, 'roster', 'import', roster, '--archive', arch], env)
+            t0 = time.time()
+            run([xueji, 'import', '-q', '--archive', arch, '--student', sid['id'], '--workers', '2', *speed], env)
+            t_x = time.time() - t0
+
+            def ocrmypdf(i):
+                subprocess.run(['ocrmypdf', '--rotate-pages', '--deskew', '--clean', '--output-type', 'pdfa',
+                                '--image-dpi', '300', '--jobs', '1', '-l', 'chi_sim', speed[i], f'{work}/omp-{i}.pdf'],
+                               check=True, capture_output=True, env=env)
+            t0 = time.time()
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                list(pool.map(ocrmypdf, range(len(speed))))
+            t_o = time.time() - t0
+            px, po = len(speed) / t_x * 60, len(speed) / t_o * 60
+            print(f'throughput on {len(speed)} text pages: xueji import, 2 workers {px:.1f} pages/min '
+                  f'({t_x / len(speed):.2f} s/page); OCRmyPDF, 2 at a time {po:.1f} pages/min ({t_o / len(speed):.1f} s/page); '
+                  f'ratio {px / po:.1f}')
+            out['throughput'] = {'pages': len(speed), 'xueji_pages_per_min': px, 'ocrmypdf_pages_per_min': po,
+                                 'ratio': px / po}
+
+        # Memory over many pages (the default engine).
+        if a.memory_pages > 0:
+            mem = {}
+            text_images = [image_of(t[:-5]) for t in mains if not json.load(open(t))['blank']]
+            for w in (1, 2):
+                res = run([f'{a.build}/bench/ocr_pipeline_bench', 'memory', '--workers', str(w), '--pages',
+                           str(a.memory_pages), *text_images], env)
+                mem[w] = json.loads(res.stdout)
+                print(f'memory, ppocr, {w} worker(s), RSS MB by pages: ' + ', '.join(f'{n}: {mb:.0f}' for n, mb in mem[w]['rss_mb']))
+            peak1 = max(mb for _, mb in mem[1]['rss_mb']); peak2 = max(mb for _, mb in mem[2]['rss_mb'])
+            print(f'memory per worker (peak RSS, 2 workers minus 1): {peak2 - peak1:.0f} MB; one worker process {peak1:.0f} MB')
+            out['memory'] = {str(k): v for k, v in mem.items()}
+            out['memory_per_worker_mb'] = peak2 - peak1
     if a.json:
         json.dump(out, open(a.json, 'w'), ensure_ascii=False, indent=1)
+
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -1,11 +1,11 @@
 // OCR pipeline measurements that need the library in-process (driven by bench/ocr_bench.py):
 //
-//   ocr_pipeline_bench overhead IMAGE...
+//   ocr_pipeline_bench overhead [--engine ppocr|tesseract] IMAGE...
 //     per page, one line of JSON: Xueji's whole page time (load, cleanup, orientation check,
 //     recognition, result clean-up; one worker, one core) and the time a plain TessBaseAPI
 //     (chi_sim, LSTM, initialized once) takes to recognize the same OCR image, with Tesseract's
 //     default page segmentation (3, as the tesseract command) and with 6.
-//   ocr_pipeline_bench memory --workers N --pages P IMAGE...
+//   ocr_pipeline_bench memory [--engine ppocr|tesseract] --workers N --pages P IMAGE...
 //     runs P pages (cycling through the images) through the pipeline with N workers and prints
 //     the resident set size every 100 pages.
 #include <tesseract/baseapi.h>
@@ -46,8 +46,8 @@ double raw_recognition_ms(tesseract::TessBaseAPI& api, const cv::Mat& gray, doub
   return ms_since(t0);
 }
 
-int overhead(const std::vector<std::filesystem::path>& files) {
-  EnginePool engines({}, 1);
+int overhead(const std::vector<std::filesystem::path>& files, const OcrParams& ocr) {
+  EnginePool engines(ocr, 1);
   const StageFactory stages = [](const EngineProvider& e) { return default_page_stages({}, e, nullptr); };
   tesseract::TessBaseAPI raw;
   if (raw.Init(nullptr, "chi_sim", tesseract::OEM_LSTM_ONLY) != 0) return 1;
@@ -79,10 +79,10 @@ int overhead(const std::vector<std::filesystem::path>& files) {
   return 0;
 }
 
-int memory(int workers, int pages, const std::vector<std::filesystem::path>& files) {
+int memory(int workers, int pages, const std::vector<std::filesystem::path>& files, const OcrParams& ocr) {
   std::vector<std::filesystem::path> list;
   for (int i = 0; i < pages; ++i) list.push_back(files[static_cast<size_t>(i) % files.size()]);
-  EnginePool engines({}, workers);
+  EnginePool engines(ocr, workers);
   const StageFactory stages = [](const EngineProvider& e) { return default_page_stages({}, e, nullptr); };
   int n = 0;
   const auto t0 = Clock::now();
@@ -99,18 +99,20 @@ int memory(int workers, int pages, const std::vector<std::filesystem::path>& fil
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
-    std::cerr << "usage: ocr_pipeline_bench overhead IMAGE... | memory --workers N --pages P IMAGE...\n";
+    std::cerr << "usage: ocr_pipeline_bench overhead|memory [--engine ppocr|tesseract] [--workers N --pages P] IMAGE...\n";
     return 2;
   }
   int workers = 1, pages = 500;
+  OcrParams ocr;
   std::vector<std::filesystem::path> files;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--workers" && i + 1 < args.size()) workers = std::stoi(args[++i]);
+    if (args[i] == "--engine" && i + 1 < args.size()) ocr.recognizer = parse_recognizer(args[++i]);
+    else if (args[i] == "--workers" && i + 1 < args.size()) workers = std::stoi(args[++i]);
     else if (args[i] == "--pages" && i + 1 < args.size()) pages = std::stoi(args[++i]);
     else files.emplace_back(args[i]);
   }
   if (files.empty()) return 2;
-  if (args[0] == "overhead") return overhead(files);
-  if (args[0] == "memory") return memory(workers, pages, files);
+  if (args[0] == "overhead") return overhead(files, ocr);
+  if (args[0] == "memory") return memory(workers, pages, files, ocr);
   return 2;
 }

@@ -122,6 +122,16 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
   OcrImageParams ocr_params = params.ocr_image;
   if (out.analysis.boxes.faint) ocr_params.faint_contrast = out.analysis.boxes.ink_contrast;
   out.ocr_image = make_ocr_image(ocr_source, dpi, ocr_params);
+  // Punch holes stay in the master (DA/T 31-2017) but are no text: Tesseract's layout pass
+  // reads them as a ● and makes a line as tall as the hole.
+  for (const cv::Rect& h : out.analysis.boxes.holes) {
+    const int m = std::max(2, h.width / 6);
+    std::vector<cv::Point2f> c = {{float(h.x - m), float(h.y - m)}, {float(h.br().x + m), float(h.y - m)},
+                                  {float(h.br().x + m), float(h.br().y + m)}, {float(h.x - m), float(h.br().y + m)}};
+    cv::transform(c, c, cv::Mat(out.input_to_master));
+    std::vector<cv::Point> poly(c.begin(), c.end());
+    cv::fillConvexPoly(out.ocr_image, poly, cv::Scalar(255));
+  }
   // The margin kept around the paper (scanner background) carries no text: blank it in the
   // OCR image, where Tesseract would read the dark strip as 丨, 和 or |. So does the paper's
   // outermost millimetre, where the edge's shadow lies (measured: read as | on bordered scans).

@@ -14,6 +14,7 @@ PageBoxes find_page_boxes(const WorkImage& work, const BoxParams& params) {
   double area = 0;
   const double mm2 = work.px_per_mm() * work.px_per_mm();
   for (const InkComponent& c : work.components) {
+    if (c.kind == InkKind::Hole) out.holes.push_back(work.to_input(c.box));
     if (c.kind != InkKind::Mark && c.kind != InkKind::Line) continue;
     content = content.area() ? (content | c.box) : c.box;
     area += c.area / mm2;

@@ -1,5 +1,7 @@
 #pragma once
 // Where the paper and the content are, and whether there is any content at all.
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 #include "capture/work_image.h"
@@ -16,6 +18,7 @@ struct PageBoxes {
   cv::Rect content;  // all marks of the document: text, rules, stamps (input pixels; empty if blank)
   bool blank = false;
   double ink_area_mm2 = 0;
+  std::vector<cv::Rect> holes;  // punch holes (input pixels): kept in the master, not read
   bool faint = false;        // faded ink (see WorkImage::faint): the OCR image boosts its contrast
   double ink_contrast = 0;   // gray levels between the paper and the ink's core
   double confidence = 0;  // of the blank decision, 0..1

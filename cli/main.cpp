@@ -21,11 +21,19 @@ using namespace xueji::cli;
 namespace {
 
 // Tesseract's OpenMP reads OMP_THREAD_LIMIT when the library loads, before main() could set
-// it; without the limit OCR runs several times slower on small machines. Re-exec once with it.
+// it; without the limit OCR runs several times slower on small machines. OpenBLAS (when it is
+// the system's BLAS, which OpenCV links) likewise starts spinning threads unless
+// OPENBLAS_NUM_THREADS says otherwise (measured: a fifth of a core lost to sched_yield). The
+// workers are our parallelism: re-exec once with both limits.
 void ensure_thread_limit(char** argv) {
-  if (std::getenv("OMP_THREAD_LIMIT")) return;
-  ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  ::execv("/proc/self/exe", argv);  // returns only on failure; then go on without the limit
+  bool missing = false;
+  for (const char* var : {"OMP_THREAD_LIMIT", "OPENBLAS_NUM_THREADS"})
+    if (!std::getenv(var)) {
+      ::setenv(var, "1", 1);
+      missing = true;
+    }
+  if (!missing) return;
+  ::execv("/proc/self/exe", argv);  // returns only on failure; then go on without the limits
 }
 
 }  // namespace

@@ -113,15 +113,86 @@ void spread_spans(std::vector<RecognizedChar>& chars, int left, int right, int h
   }
 }
 
+bool overlap(const Box& a, const Box& b) {
+  const int v = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+  const int h = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  return h > 0 && v > 0.5 * std::min(a.h, b.h);
+}
+
+Box unite(const Box& a, const Box& b) {
+  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  return Box{x0, y0, std::max(a.x + a.w, b.x + b.w) - x0, std::max(a.y + a.h, b.y + b.h) - y0};
+}
+
 }  // namespace
+
+std::vector<LayoutLine> merge_overlapping_lines(std::vector<LayoutLine> lines) {
+  for (bool merged = true; merged;) {
+    merged = false;
+    for (size_t i = 0; i < lines.size() && !merged; ++i)
+      for (size_t j = i + 1; j < lines.size() && !merged; ++j)
+        if (overlap(lines[i].box, lines[j].box)) {
+          lines[i].box = unite(lines[i].box, lines[j].box);
+          lines[i].baseline = std::max(lines[i].baseline, lines[j].baseline);
+          lines.erase(lines.begin() + static_cast<long>(j));
+          merged = true;
+        }
+  }
+  return lines;
+}
+
+std::vector<LayoutLine> split_tall_lines(const std::vector<LayoutLine>& lines, const cv::Mat& ink) {
+  if (lines.size() < 3) return lines;
+  std::vector<int> heights;
+  for (const LayoutLine& l : lines) heights.push_back(l.box.h);
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+  const int median = heights[heights.size() / 2];
+  const cv::Rect page(0, 0, ink.cols, ink.rows);
+  std::vector<LayoutLine> out;
+  for (const LayoutLine& l : lines) {
+    const cv::Rect r = cv::Rect(l.box.x, l.box.y, l.box.w, l.box.h) & page;
+    if (l.box.h < 1.6 * median || r.height < 4) {
+      out.push_back(l);
+      continue;
+    }
+    cv::Mat rows;
+    cv::reduce(ink(r), rows, 1, cv::REDUCE_MAX, CV_8U);
+    // bands of ink rows; a band shorter than 0.4 median heights is part of its neighbour
+    std::vector<std::pair<int, int>> bands;
+    for (int y = 0; y < r.height;) {
+      while (y < r.height && !rows.at<uchar>(y)) ++y;
+      const int start = y;
+      while (y < r.height && rows.at<uchar>(y)) ++y;
+      if (y > start) bands.emplace_back(start, y);
+    }
+    std::vector<std::pair<int, int>> kept;
+    for (const auto& b : bands) {
+      if (!kept.empty() && (b.second - b.first < 0.4 * median || kept.back().second - kept.back().first < 0.4 * median))
+        kept.back().second = b.second;
+      else kept.push_back(b);
+    }
+    if (kept.size() < 2) {
+      out.push_back(l);
+      continue;
+    }
+    for (const auto& [y0, y1] : kept) {
+      LayoutLine part = l;
+      part.box = Box{l.box.x, r.y + y0, l.box.w, y1 - y0};
+      part.baseline = r.y + y1;
+      out.push_back(part);
+    }
+  }
+  return out;
+}
 
 std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, const std::vector<LayoutLine>& layout,
                                       PpOcrRecognizer& recognizer, const PpOcrLineParams& params) {
   const cv::Rect page(0, 0, gray.cols, gray.rows);
   std::vector<Piece> pieces;
-  std::vector<OcrLine> lines(layout.size());
-  for (size_t li = 0; li < layout.size(); ++li) {
-    const LayoutLine& l = layout[li];
+  const std::vector<LayoutLine> merged = split_tall_lines(merge_overlapping_lines(layout), ink);
+  std::vector<OcrLine> lines(merged.size());
+  for (size_t li = 0; li < merged.size(); ++li) {
+    const LayoutLine& l = merged[li];
     lines[li].box = l.box;
     lines[li].baseline = l.baseline;
     lines[li].angle_deg = l.angle_deg;

@@ -37,6 +37,15 @@ struct PpOcrLineParams {
   int pack_gap = 32;            // white columns between parts packed into one recognizer input
 };
 
+// Lines whose boxes overlap (vertically by more than half the smaller height, horizontally at
+// all) are one line the layout pass split into strips (large title characters, a line at a
+// slight angle): they become one line, read once.
+std::vector<LayoutLine> merge_overlapping_lines(std::vector<LayoutLine> lines);
+
+// A line more than 1.6 times as tall as the page's median line whose ink falls into separate
+// bands of rows (two text rows the layout pass took for one) is cut into those bands.
+std::vector<LayoutLine> split_tall_lines(const std::vector<LayoutLine>& lines, const cv::Mat& ink);
+
 // `gray`: the OCR image; `ink`: its binarization (non-zero = ink), same size.
 std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, const std::vector<LayoutLine>& layout,
                                       PpOcrRecognizer& recognizer, const PpOcrLineParams& params = {});

@@ -67,8 +67,8 @@ cv::Mat PpOcrRecognizer::logits(int width, const cv::Mat& blob) {
   try {
     it->second.setInput(blob);
     cv::Mat out = it->second.forward();
-    // 1 x T x C -> T x C
-    return cv::Mat(out.size[1], out.size[2], CV_32F, out.ptr<float>()).clone();
+    // 1 x T x C -> T x C, a view of the net's output (valid until its next pass)
+    return cv::Mat(out.size[1], out.size[2], CV_32F, out.ptr<float>());
   } catch (const cv::Exception& e) {
     throw Error(ErrorCode::Ocr, std::string("PP-OCR recognition failed: ") + e.what());
   }
@@ -115,7 +115,9 @@ std::vector<RecognizedChar> PpOcrRecognizer::read_scaled(const cv::Mat& line) {
   const int width = *std::lower_bound(widths_.begin(), widths_.end(), std::max(line.cols, kStep));
   // NCHW, three equal channels, (v / 255 - 0.5) / 0.5, padded with white (1.0).
   const int sizes[] = {1, 3, kHeight, width};
-  cv::Mat blob(4, sizes, CV_32F, cv::Scalar(1.0));
+  cv::Mat& blob = blobs_[width];  // kept: no large allocation per line
+  if (blob.empty()) blob.create(4, sizes, CV_32F);
+  blob.setTo(cv::Scalar(1.0));
   for (int c = 0; c < 3; ++c) {
     cv::Mat plane(kHeight, width, CV_32F, blob.ptr<float>(0, c));
     line.convertTo(plane(cv::Rect(0, 0, line.cols, kHeight)), CV_32F, 2.0 / 255.0, -1.0);
@@ -128,17 +130,20 @@ std::vector<RecognizedChar> PpOcrRecognizer::read_scaled(const cv::Mat& line) {
   for (int t = 0; t < steps; ++t) {
     const float* row = lg.ptr<float>(t);
     const int best = static_cast<int>(std::max_element(row, row + classes) - row);
-    float sum = 0;
+    if (best == 0) {
+      prev = 0;
+      continue;
+    }
+    float sum = 0;  // the softmax of the winner, only where a character is
     for (int k = 0; k < classes; ++k) sum += std::exp(row[k] - row[best]);
     const float p = 1.f / sum;
-    if (best != 0 && best == prev) {
+    if (best == prev) {
       RecognizedChar& c = chars.back();
       c.probability += (p - c.probability) / float(++run);
       c.x1 = (t + 1) * kStep;
       continue;
     }
     prev = best;
-    if (best == 0) continue;
     RecognizedChar c;
     c.text = best - 1 < static_cast<int>(keys_.size()) ? keys_[best - 1] : std::string(" ");
     c.probability = p;

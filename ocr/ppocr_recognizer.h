@@ -50,7 +50,8 @@ class PpOcrRecognizer {
   static constexpr int kHeight = 48;
   int max_width() const { return widths_.back(); }
 
-  // The graph for `width` (one of widths()) on the given input, raw logits (T x classes).
+  // The graph for `width` (one of widths()) on the given input, raw logits (T x classes), valid
+  // until the next call.
   cv::Mat logits(int width, const cv::Mat& blob);
   const std::vector<int>& widths() const { return widths_; }
   const std::filesystem::path& folder() const { return folder_; }
@@ -61,6 +62,7 @@ class PpOcrRecognizer {
   std::vector<std::string> keys_;  // class i (1-based) -> keys_[i - 1]; the last class is a space
   std::vector<int> widths_;        // ascending
   std::map<int, cv::dnn::Net> nets_;
+  std::map<int, cv::Mat> blobs_;  // input buffer per width
 };
 
 }  // namespace xueji

@@ -62,7 +62,24 @@ bool reads_upright(const ReadingEvidence& e, const StageParams& params) {
   return e.chars >= params.upright_min_chars && e.mean_confidence >= params.upright_reading_confidence;
 }
 
-// The orientation check for the OCR pipeline, from the text itself. The page has been read the
+// Tesseract's path, as before PP-OCR: only pages whose layout orientation is unsure and that
+// read poorly get the two-way strip check; a flipped page is rebuilt and read again.
+void tesseract_orientation_check(PageWork& w, const StageParams& params, OcrEngine& engine, const CancelToken* cancel) {
+  PageAnalysis& a = w.cleaned.analysis;
+  if (a.orientation.confidence >= params.verify_orientation_below) return;
+  if (w.ocr.mean_confidence() >= params.tesseract_upright_confidence) {
+    a.orientation.confidence = std::max(a.orientation.confidence, w.ocr.mean_confidence() / 100.0);
+    a.confidence = overall_confidence(a);
+    return;
+  }
+  const PageAnalysis upright = analyze_page(w.cleaned.ocr_image, w.input.dpi, params.cleanup.analyze);
+  w.upright = check_upright(engine, w.cleaned.ocr_image, w.input.dpi, upright.boxes.content);
+  w.upright_checked = true;
+  apply_upright_check(w, params);
+  if (w.upright.flipped) w.ocr = engine.recognize(w.cleaned.ocr_image, w.input.dpi, cancel);
+}
+
+// The orientation check for the OCR pipeline (PP-OCR), from the text itself. The page has been read the
 // way the layout analysis turned it; a confident reading proves it upright (the common case:
 // no extra work). Otherwise the page is read in each other orientation, and the clear winner
 // is taken: at once when it reads confidently, else when its score is several times the next
@@ -73,6 +90,7 @@ PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider&
             PageAnalysis& a = w.cleaned.analysis;
             w.layout_orientation = a.orientation;
             if (a.boxes.blank) return;
+            if (engine().recognizer() == Recognizer::Tesseract) return tesseract_orientation_check(w, params, engine(), cancel);
             ReadingEvidence current = reading_evidence(w.ocr);
             if (reads_upright(current, params)) {
               a.orientation.confidence = std::max(a.orientation.confidence, current.mean_confidence / 100.0);

@@ -47,6 +47,9 @@ struct StageParams {
   double orientation_win_ratio = 3;
   // A reading below this mean confidence is marked for review.
   double review_below_confidence = 60;
+  // --engine tesseract keeps its own check: a page whose layout orientation is unsure and whose
+  // reading is below this mean word confidence gets the two-way strip check.
+  double tesseract_upright_confidence = 75;
 };
 
 // clean -> ocr (blank pages give an empty result) -> verify orientation (from the reading; an
