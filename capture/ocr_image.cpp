@@ -132,12 +132,15 @@ cv::Mat make_ocr_image(const cv::Mat& master, double dpi, const OcrImageParams& 
     }
   }
   if (params.faint_contrast > 0) {
-    // Faded ink: the paper divided out everywhere, then the darkening stretched. Only this
-    // OCR copy changes; the master stays as scanned.
+    // Faded ink: the paper divided out everywhere, the paper's grain smoothed (a stretch would
+    // amplify it into specks the layout pass takes for text), what is barely darker than paper
+    // made paper, and the rest stretched. Only this OCR copy changes; the master stays as scanned.
     normalize_background(gray, background, 0);
-    const double k = std::clamp(params.target_contrast / params.faint_contrast, 1.0, 8.0);
+    cv::medianBlur(gray, gray, 3);
+    const double dead = params.faint_deadzone * params.faint_contrast;
+    const double k = std::clamp(params.target_contrast / (params.faint_contrast - dead), 1.0, 8.0);
     cv::Mat lut(1, 256, CV_8U);
-    for (int v = 0; v < 256; ++v) lut.at<uchar>(v) = cv::saturate_cast<uchar>(255.0 - (255.0 - v) * k);
+    for (int v = 0; v < 256; ++v) lut.at<uchar>(v) = cv::saturate_cast<uchar>(255.0 - std::max(0.0, 255.0 - v - dead) * k);
     cv::LUT(gray, lut, gray);
   } else {
     normalize_background(gray, background, params.normalize_min_range);

@@ -14,6 +14,7 @@ struct OcrImageParams {
   // image is stretched so that it reaches `target_contrast` (0: no stretch).
   double faint_contrast = 0;
   double target_contrast = 180;
+  double faint_deadzone = 0.3;  // darkening below this share of the ink's contrast becomes paper
 };
 
 struct OcrImageReport {

@@ -50,10 +50,27 @@ void depthwise_channel(const float* in, int ih, int iw, const float* k, int kh, 
   }
 }
 
-class DepthwiseConvLayer : public cv::dnn::Layer {
+// One float input, one float output, both contiguous: what both layers are to OpenCV.
+class SingleInputLayer : public cv::dnn::Layer {
  public:
-  explicit DepthwiseConvLayer(const cv::dnn::LayerParams& params) : Layer(params) {
-    setParamsFrom(params);
+  explicit SingleInputLayer(const cv::dnn::LayerParams& params) : Layer(params) { setParamsFrom(params); }
+
+  void forward(cv::InputArrayOfArrays inputs_arr, cv::OutputArrayOfArrays outputs_arr,
+               cv::OutputArrayOfArrays) override {
+    std::vector<cv::Mat> inputs, outputs;
+    inputs_arr.getMatVector(inputs);
+    outputs_arr.getMatVector(outputs);
+    CV_Assert(inputs.size() == 1 && inputs[0].type() == CV_32F && inputs[0].isContinuous() && outputs[0].isContinuous());
+    run(inputs[0], outputs[0]);
+  }
+
+ protected:
+  virtual void run(const cv::Mat& in, cv::Mat& out) = 0;
+};
+
+class DepthwiseConvLayer : public SingleInputLayer {
+ public:
+  explicit DepthwiseConvLayer(const cv::dnn::LayerParams& params) : SingleInputLayer(params) {
     CV_Assert(!blobs.empty() && blobs[0].dims == 4 && blobs[0].size[1] == 1);
     kh_ = blobs[0].size[2];
     kw_ = blobs[0].size[3];
@@ -79,14 +96,7 @@ class DepthwiseConvLayer : public cv::dnn::Layer {
     return false;
   }
 
-  void forward(cv::InputArrayOfArrays inputs_arr, cv::OutputArrayOfArrays outputs_arr,
-               cv::OutputArrayOfArrays) override {
-    std::vector<cv::Mat> inputs, outputs;
-    inputs_arr.getMatVector(inputs);
-    outputs_arr.getMatVector(outputs);
-    const cv::Mat& in = inputs[0];
-    cv::Mat& out = outputs[0];
-    CV_Assert(in.type() == CV_32F && in.isContinuous() && out.isContinuous());
+  void run(const cv::Mat& in, cv::Mat& out) override {
     const int n = in.size[0], c = in.size[1], ih = in.size[2], iw = in.size[3];
     const int oh = out.size[2], ow = out.size[3];
     const float* w = blobs[0].ptr<float>();
@@ -138,10 +148,9 @@ void run_pointwise(const PointwiseStep* steps, int n_steps, const float* __restr
   }
 }
 
-class PointwiseLayer : public cv::dnn::Layer {
+class PointwiseLayer : public SingleInputLayer {
  public:
-  explicit PointwiseLayer(const cv::dnn::LayerParams& params) : Layer(params) {
-    setParamsFrom(params);
+  explicit PointwiseLayer(const cv::dnn::LayerParams& params) : SingleInputLayer(params) {
     CV_Assert(params.has("program") && params.has("consts"));
     const cv::dnn::DictValue& prog = params.get("program");
     const cv::dnn::DictValue& consts = params.get("consts");
@@ -168,14 +177,8 @@ class PointwiseLayer : public cv::dnn::Layer {
     return false;
   }
 
-  void forward(cv::InputArrayOfArrays inputs_arr, cv::OutputArrayOfArrays outputs_arr,
-               cv::OutputArrayOfArrays) override {
-    std::vector<cv::Mat> inputs, outputs;
-    inputs_arr.getMatVector(inputs);
-    outputs_arr.getMatVector(outputs);
-    CV_Assert(inputs[0].type() == CV_32F && inputs[0].isContinuous() && outputs[0].isContinuous());
-    run_pointwise(steps_.data(), static_cast<int>(steps_.size()), inputs[0].ptr<float>(), outputs[0].ptr<float>(),
-                  inputs[0].total());
+  void run(const cv::Mat& in, cv::Mat& out) override {
+    run_pointwise(steps_.data(), static_cast<int>(steps_.size()), in.ptr<float>(), out.ptr<float>(), in.total());
   }
 
  private:

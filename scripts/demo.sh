@@ -20,6 +20,7 @@ set -x
 "$xueji" import -q --student G130602200709210453 --doctype 毕业生登记表 "$pages/wang-haoran-biye.jpg"
 "$xueji" import -q --student G370102200801023180 --doctype 体检表 "$pages/li-siyuan-tijian.jpg"
 "$xueji" search 晓雯
+"$xueji" search 海淀区      # the school name on the 学籍卡, read by the PP-OCR recognizer
 "$xueji" search 数学 --limit 5
 "$xueji" search --json 视力
 set +x
