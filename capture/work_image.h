@@ -32,9 +32,6 @@ struct WorkImageParams {
   double faint_margin = 14;
   double faint_min_contrast = 32;
   int faint_min_marks = 12;
-  // A page whose text-sized marks are at most this dark at their core (median) is faded too,
-  // even when part of its ink passes the usual margin.
-  double faded_below_contrast = 100;
 };
 
 enum class InkKind { Border, Hole, Speck, Line, Mark };
