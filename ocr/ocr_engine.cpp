@@ -164,12 +164,11 @@ cv::Mat OcrEngine::thresholded_ink() {
 }
 
 OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken* cancel) {
-  if (!ppocr_) return recognize_tesseract(image, dpi, cancel);
   cv::Mat gray;
   if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
   else gray = image;
   if (!gray.isContinuous()) gray = gray.clone();
-  return recognize_ppocr(gray, dpi, cancel);
+  return ppocr_ ? recognize_ppocr(gray, dpi, cancel) : recognize_tesseract(gray, dpi, cancel);
 }
 
 OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel) {
@@ -209,11 +208,7 @@ void OcrEngine::finish(OcrPage& page, const cv::Mat& ink) {
   }
 }
 
-OcrPage OcrEngine::recognize_tesseract(const cv::Mat& image, double dpi, const CancelToken* cancel) {
-  cv::Mat gray;
-  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-  else gray = image;
-  if (!gray.isContinuous()) gray = gray.clone();
+OcrPage OcrEngine::recognize_tesseract(const cv::Mat& gray, double dpi, const CancelToken* cancel) {
 
   api_->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
   api_->SetSourceResolution(static_cast<int>(std::lround(dpi)));

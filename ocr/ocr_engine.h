@@ -49,14 +49,13 @@ class OcrEngine {
 
   // Recognizes an 8-bit gray (or BGR) image; boxes are in that image's pixels.
   OcrPage recognize(const cv::Mat& image, double dpi, const CancelToken* cancel = nullptr);
-  // The same with Tesseract alone, whatever the configured recognizer (the orientation check
-  // compares Tesseract's confidences).
-  OcrPage recognize_tesseract(const cv::Mat& image, double dpi, const CancelToken* cancel = nullptr);
   Recognizer recognizer() const { return params_.recognizer; }
 
  private:
   cv::Mat thresholded_ink();
+  // `gray`: 8-bit, continuous.
   OcrPage recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel);
+  OcrPage recognize_tesseract(const cv::Mat& gray, double dpi, const CancelToken* cancel);
   void finish(OcrPage& page, const cv::Mat& ink);
 
   OcrParams params_;

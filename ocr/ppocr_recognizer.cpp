@@ -1,7 +1,6 @@
 #include "ocr/ppocr_recognizer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -75,7 +74,6 @@ cv::Mat PpOcrRecognizer::logits(int width, const cv::Mat& blob) {
 }
 
 LineReading PpOcrRecognizer::read(const cv::Mat& crop) {
-  const auto t0 = std::chrono::steady_clock::now();
   LineReading out;
   if (crop.empty() || crop.rows < 2 || crop.cols < 2) return out;
   cv::Mat gray;
@@ -105,7 +103,6 @@ LineReading PpOcrRecognizer::read(const cv::Mat& crop) {
     }
     x = end;
   }
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
 

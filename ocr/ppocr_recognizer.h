@@ -29,7 +29,6 @@ struct RecognizedChar {
 
 struct LineReading {
   std::vector<RecognizedChar> chars;
-  double seconds = 0;
 };
 
 // The folder the models are installed in: XUEJI_MODEL_DIR, else /usr/local/share/xueji/models.
