@@ -1,11 +1,13 @@
 #include "archive/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <vector>
 
 #include "models/error.h"
 
@@ -28,6 +30,16 @@ void fsync_path(const fs::path& p, int flags) {
   if (rc != 0) io_fail("cannot flush", p);
 }
 
+// rename(2) that fails with EEXIST instead of replacing; link+unlink where the file system
+// lacks RENAME_NOREPLACE.
+int rename_noreplace(const fs::path& from, const fs::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return -1;
+  if (::link(from.c_str(), to.c_str()) != 0) return -1;
+  ::unlink(from.c_str());
+  return 0;
+}
+
 }  // namespace
 
 fs::path temp_path_for(const fs::path& final_path) {
@@ -36,16 +48,39 @@ fs::path temp_path_for(const fs::path& final_path) {
          ("." + final_path.filename().string() + ".tmp-" + std::to_string(rd() % 1000000000));
 }
 
-void commit_file(const fs::path& temp, const fs::path& final_path) {
+void create_folders(const fs::path& dir) {
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) missing.push_back(p);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it)
+    if (::mkdir(it->c_str(), 0750) != 0 && errno != EEXIST) io_fail("cannot create folder", *it);
+}
+
+namespace {
+
+void set_archive_mode(const fs::path& p) {
+  if (::chmod(p.c_str(), 0640) != 0) io_fail("cannot set the mode of", p);
+}
+
+}  // namespace
+
+void commit_file(const fs::path& temp, const fs::path& final_path, Replace replace) {
+  set_archive_mode(temp);
   fsync_path(temp, O_RDONLY);
-  if (::rename(temp.c_str(), final_path.c_str()) != 0) io_fail("cannot rename into", final_path);
+  if (replace == Replace::Allowed) {
+    if (::rename(temp.c_str(), final_path.c_str()) != 0) io_fail("cannot rename into", final_path);
+  } else if (rename_noreplace(temp, final_path) != 0) {
+    if (errno == EEXIST)
+      throw Error(ErrorCode::InvalidArgument, "refusing to replace the existing file " + final_path.string());
+    io_fail("cannot rename into", final_path);
+  }
   fsync_path(final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path(),
              O_RDONLY | O_DIRECTORY);
 }
 
-void write_file_atomic(const fs::path& final_path, std::string_view data) {
+void write_file_atomic(const fs::path& final_path, std::string_view data, Replace replace) {
   const fs::path tmp = temp_path_for(final_path);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) io_fail("cannot create", tmp);
   size_t off = 0;
   while (off < data.size()) {
@@ -65,7 +100,7 @@ void write_file_atomic(const fs::path& final_path, std::string_view data) {
     io_fail("cannot close", tmp);
   }
   try {
-    commit_file(tmp, final_path);
+    commit_file(tmp, final_path, replace);
   } catch (...) {
     ::unlink(tmp.c_str());
     throw;

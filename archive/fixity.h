@@ -21,13 +21,20 @@ struct Finding {
 std::vector<Finding> verify_archive(Catalog& catalog, const std::optional<std::string>& student_id = {});
 
 struct RecoverReport {
-  std::vector<std::string> removed;  // temporary files and archive outputs of unfinished imports
-  std::vector<std::string> left;     // unknown files that do not look like Xueji's: left alone
+  std::vector<std::string> quarantined;  // archive outputs the catalog does not list, moved aside
+  std::string quarantine_folder;         // .quarantine/<time> (with QUARANTINE.txt)
+  std::vector<std::string> removed;      // temporary files of interrupted writes
+  std::vector<std::string> in_use;       // files of imports still running: left alone
+  std::vector<std::string> left;         // unknown files that do not look like Xueji's: left alone
+  std::vector<long long> stale_reservations;  // reservations of killed imports, ended
 };
 
-// Cleans what an interrupted import, move or delete left behind: temporary files (".name.tmp-N")
-// and files named like archive outputs that the catalog does not know. Other unknown files are
-// reported, not touched. Audited.
+// Cleans what an interrupted import, move or delete left behind, under the archive lock. It
+// never deletes a document: files named like archive outputs that the catalog does not list
+// (an older database restored, a killed import) are moved to .quarantine/<time>/ with a
+// record, from where `xueji catalog rebuild` or a person can take them back; only temporary
+// files (".name.tmp-N", never a committed file) are removed. A running import's files are
+// left alone. Other unknown files are reported, not touched. Audited.
 RecoverReport recover_archive(Catalog& catalog);
 
 }  // namespace xueji

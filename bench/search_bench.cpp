@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
   Catalog::create(dir / "arc");
   Catalog catalog(dir / "arc", "bench");
   {
-    sql::Transaction tx(catalog.db());
+    Catalog::Write tx(catalog);
     for (const Student& s : corpus.students) catalog.upsert_student(s);
     tx.commit();
   }
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
     PageIndex index(catalog.db());
     size_t i = 0;
     while (i < corpus.pages.size()) {
-      sql::Transaction tx(catalog.db());
+      Catalog::Write tx(catalog);
       const size_t end = std::min(corpus.pages.size(), i + 1000);
       while (i < end) {
         const auto& first = corpus.pages[i];

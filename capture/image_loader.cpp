@@ -251,6 +251,7 @@ std::vector<LoadedImage> load_image_file(const std::filesystem::path& file,
     li.dpi_from_file = dpi >= params.min_dpi && dpi <= params.max_dpi;
     li.dpi = li.dpi_from_file ? dpi : params.default_dpi;
     li.source = frames.size() > 1 ? name + "#" + std::to_string(i + 1) : name;
+    li.file = file;
     // An EXIF block may turn the decoded image (OpenCV applies its orientation): then the
     // file is not the pixels, and is not kept for pass-through.
     if (format == Format::Jpeg && bytes.find(std::string("Exif\0\0", 6)) == std::string::npos) li.jpeg = bytes;

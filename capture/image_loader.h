@@ -22,6 +22,7 @@ struct LoadedImage {
   double dpi = 0;
   bool dpi_from_file = false;
   std::string source;   // file name, with "#N" for frame N>1 of a multi-page TIFF
+  std::filesystem::path file;  // the file it was read from
   // The file itself when it is a JPEG whose decode is `image` as stored (no EXIF turn): the
   // PDF writer embeds it unchanged when cleanup leaves the pixels as they are.
   std::string jpeg;

@@ -13,6 +13,7 @@
 #include "pipeline/import_job.h"
 #include "archive/pdfa_check.h"
 #include "pipeline/pdf_job.h"
+#include "cli/records_commands.h"
 
 namespace fs = std::filesystem;
 
@@ -27,7 +28,9 @@ fs::path archive_dir(const std::string& option) {
 int cmd_init(const std::string& dir) {
   Catalog::create(dir);
   Catalog catalog(dir);
+  Catalog::Write w(catalog);
   PageIndex index(catalog.db());  // creates the index tables
+  w.commit();
   std::cout << "created archive " << fs::absolute(dir).string() << "\n";
   return 0;
 }
@@ -49,7 +52,7 @@ int cmd_roster_import(const std::string& archive, const std::string& op, const s
 
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
-               const std::string& date, int workers, const OcrParams& ocr) {
+               const std::string& date, int workers, const OcrParams& ocr, bool allow_duplicate) {
   Catalog catalog(archive_dir(archive), op);
   ImportRequest req;
   if (declared > 0) req.declared_pages = declared;
@@ -59,6 +62,7 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
   }
   req.student_id = student;
   req.doc_type = doctype;
+  req.allow_duplicate = allow_duplicate;
   for (const auto& i : images) req.images.emplace_back(i);
   ProgressFn progress;
   if (!quiet)
@@ -79,6 +83,7 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
   PageIndex index(catalog.db());
   const SearchResults results = index.search_with_total(query, {limit, offset});
   const std::vector<SearchHit>& hits = results.hits;
+  note_access(catalog, "search", "index", "", query + " (" + std::to_string(results.total) + " pages)");
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const SearchHit& h : hits)
@@ -107,7 +112,7 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
 
 int cmd_index_rebuild(const std::string& archive, const std::string& op) {
   Catalog catalog(archive_dir(archive), op);
-  sql::Transaction tx(catalog.db());
+  Catalog::Write tx(catalog);
   PageIndex index(catalog.db());
   const int pages = index.rebuild();
   catalog.audit("index-rebuild", "index", "", std::to_string(pages) + " pages");
@@ -135,6 +140,7 @@ int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, 
       if (const auto s = catalog.find_student(id.normalized)) {
         params.pdf.meta.student_name = s->name;
         params.pdf.meta.class_name = s->grade + " " + s->class_name;
+        note_access(catalog, "export", "pdf " + out, s->id, "the student's name and class written into a standalone PDF");
       }
     }
   }

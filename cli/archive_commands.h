@@ -15,7 +15,7 @@ int cmd_init(const std::string& dir);
 int cmd_roster_import(const std::string& archive, const std::string& op, const std::string& file, bool dry_run);
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
                const std::string& doctype, const std::vector<std::string>& images, bool quiet, int declared,
-               const std::string& date, int workers, const OcrParams& ocr);
+               const std::string& date, int workers, const OcrParams& ocr, bool allow_duplicate);
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset, bool json);
 int cmd_index_rebuild(const std::string& archive, const std::string& op);
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,

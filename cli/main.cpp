@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/archive_commands.h"
+#include "cli/integrity_commands.h"
+#include "cli/masked_output.h"
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
 #include "cli/scan_commands.h"
@@ -45,6 +48,8 @@ int main(int argc, char** argv) {
   std::string archive, op;
   app.add_option("--archive", archive, "archive folder (default: $XUEJI_ARCHIVE)");
   app.add_option("--operator", op, "who is making the change, for the audit trail (default: the OS user)");
+  bool show_ids = false;
+  app.add_flag("--show-ids", show_ids, "show 学籍号 and 身份证号 in full (masked by default; recorded in the access log)");
   auto open = [&]() { return Catalog(archive_dir(archive), op); };
   auto archive_opt = [&](CLI::App* sub) { sub->add_option("--archive", archive, "archive folder"); };
 
@@ -72,6 +77,8 @@ int main(int argc, char** argv) {
   imp->add_option("--date", doc_date, "date written on the document (2015-09-01, 2015/9/1, 20150901 …)");
   imp->add_option("IMAGE", images, "page images (PNG, JPEG, TIFF, PNM), in page order")->required();
   imp->add_flag("-q,--quiet", quiet, "no progress output");
+  bool allow_duplicate = false;
+  imp->add_flag("--allow-duplicate", allow_duplicate, "import images that are already in the archive");
 
   std::string query;
   int limit = 20, offset = 0;
@@ -221,27 +228,48 @@ int main(int argc, char** argv) {
 
   auto* ver = app.add_subcommand("verify", "re-hash every file, report missing/changed/unexpected files and audit-trail damage");
   ver->add_option("--student", student, "only this student's files");
-  auto* rec = app.add_subcommand("recover", "remove what an interrupted import, move or delete left behind");
+  auto* rec = app.add_subcommand("recover", "clear what an interrupted import, move or delete left behind (unlisted files go to .quarantine/)");
   auto* lg = app.add_subcommand("log", "the audit trail");
   lg->add_option("--student", student, "only this student's entries");
+  bool access_log = false;
+  lg->add_flag("--access", access_log, "the access log: views, searches and exports, instead of the changes");
+  auto* aud = app.add_subcommand("audit", "the audit trail's head");
+  aud->require_subcommand(1);
+  auto* aud_head = aud->add_subcommand("head", "print the audit trail's newest entry and hash, for an outside witness");
+  auto* cat = app.add_subcommand("catalog", "the catalog database");
+  cat->require_subcommand(1);
+  bool rebuild_replace = false;
+  auto* cat_rebuild = cat->add_subcommand("rebuild", "rebuild a lost catalog from the archive's PDFs, manifests and masters");
+  cat_rebuild->add_flag("--replace", rebuild_replace, "set the existing catalog aside (never deleted) and rebuild");
   auto* rep = app.add_subcommand("report", "reports");
   rep->require_subcommand(1);
   auto* rep_comp = rep->add_subcommand("completeness", "required document types present, missing or incomplete");
   rep_comp->add_option("--grade", grade);
   rep_comp->add_option("--class", class_name);
 
-  for (auto* sub : {search, analyze, stu_list, stu_show, doc_list, doc_show, dt_list, ver, lg, rep_comp})
+  for (auto* sub : {search, analyze, stu_list, stu_show, doc_list, doc_show, dt_list, ver, lg, rep_comp, aud_head})
     sub->add_flag("--json", json, "JSON output");
   for (auto* sub : {roster_import, imp, search, pdf, stu_list, stu_show, stu_add, stu_edit, doc_list, doc_show, doc_move,
-                    doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp})
+                    doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp, aud_head, cat_rebuild})
     archive_opt(sub);
 
   CLI11_PARSE(app, argc, argv);
+  std::optional<cli::MaskedStdout> masked;
+  if (!show_ids) masked.emplace();
   try {
+    if (show_ids && (!archive.empty() || std::getenv("XUEJI_ARCHIVE"))) {
+      Catalog c = open();
+      std::string command;
+      for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+        sub = sub->get_subcommands().front();
+        command += (command.empty() ? "" : " ") + sub->get_name();
+      }
+      cli::note_access(c, "show-ids", "command " + command, "", "identity numbers shown in full");
+    }
     if (*init) return cmd_init(init_dir);
     if (*roster_import) return cmd_roster_import(archive, op, roster_file, dry_run);
     const OcrParams ocr_params = ocr_options();
-    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers, ocr_params);
+    if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers, ocr_params, allow_duplicate);
     if (*index_rebuild) return cmd_index_rebuild(archive, op);
     if (*search) return cmd_search(archive, query, limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
@@ -272,7 +300,9 @@ int main(int argc, char** argv) {
     if (*dt_set) { Catalog c = open(); return cli::doctype_set(c, type_name, type_code, required); }
     if (*ver) { Catalog c = open(); return cli::verify(c, student, json); }
     if (*rec) { Catalog c = open(); return cli::recover(c); }
-    if (*lg) { Catalog c = open(); return cli::log(c, student, json); }
+    if (*lg) { Catalog c = open(); return cli::log(c, student, access_log, json); }
+    if (*aud_head) { Catalog c = open(); return cli::audit_head(c, json); }
+    if (*cat_rebuild) return cli::catalog_rebuild(archive, op, rebuild_replace);
     if (*rep_comp) { Catalog c = open(); return cli::report_completeness(c, grade, class_name, json); }
   } catch (const Error& e) {
     std::cerr << "xueji: error: " << e.what() << "\n";

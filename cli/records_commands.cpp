@@ -73,6 +73,12 @@ void apply(Student& s, const StudentEdits& e) {
 
 }  // namespace
 
+void note_access(Catalog& c, const std::string& action, const std::string& object, const std::string& student_id,
+                 const std::string& details) {
+  if (!c.record_access(action, object, student_id, details))
+    std::cerr << "xueji: note: the archive is read-only; this " << action << " was not recorded in its access log\n";
+}
+
 int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json_out) {
   const auto students = c.students(grade, class_name);
   if (json_out) {
@@ -91,6 +97,7 @@ int student_list(Catalog& c, const std::string& grade, const std::string& class_
 int student_show(Catalog& c, const std::string& id, bool json_out) {
   const auto s = c.find_student(normalize_id(id));
   if (!s) throw Error(ErrorCode::NotFound, "unknown student number " + id);
+  note_access(c, "view", "student " + s->id, s->id, "student show");
   const auto docs = c.documents(s->id);
   if (json_out) {
     json j = student_json(*s);
@@ -143,6 +150,7 @@ int document_list(Catalog& c, const std::string& student, bool deleted, bool jso
 int document_show(Catalog& c, long long id, bool json_out) {
   const auto d = c.document(id);
   if (!d) throw Error(ErrorCode::NotFound, "no document " + std::to_string(id));
+  note_access(c, "view", "document " + std::to_string(id), d->student_id, "document show");
   if (json_out) {
     print_json(document_json(*d, true));
     return 0;
@@ -211,19 +219,25 @@ int verify(Catalog& c, const std::string& student, bool json_out) {
 
 int recover(Catalog& c) {
   const RecoverReport r = recover_archive(c);
-  for (const std::string& f : r.removed) std::cout << "removed " << f << "\n";
+  for (const std::string& f : r.quarantined) std::cout << "quarantined " << f << "\n";
+  for (const std::string& f : r.removed) std::cout << "removed temporary file " << f << "\n";
+  for (const std::string& f : r.in_use) std::cout << "left alone (an import still running): " << f << "\n";
   for (const std::string& f : r.left) std::cout << "left alone (not made by Xueji): " << f << "\n";
-  std::cout << r.removed.size() << " leftover files removed\n";
+  for (long long id : r.stale_reservations) std::cout << "ended the reservation of interrupted import " << id << "\n";
+  std::cout << r.quarantined.size() << (r.quarantined.size() == 1 ? " file" : " files") << " the catalog does not list moved to "
+            << (r.quarantine_folder.empty() ? std::string(".quarantine/") : r.quarantine_folder) << ", " << r.removed.size()
+            << (r.removed.size() == 1 ? " temporary file" : " temporary files") << " removed; nothing else was deleted\n";
   return 0;
 }
 
-int log(Catalog& c, const std::string& student, bool json_out) {
-  const auto entries = audit_entries(c.db(), student.empty() ? std::nullopt : std::optional<std::string>(normalize_id(student)));
+int log(Catalog& c, const std::string& student, bool access, bool json_out) {
+  const auto entries = c.audit_log(student.empty() ? std::nullopt : std::optional<std::string>(normalize_id(student)),
+                                   std::string(access ? "access" : "change"));
   if (json_out) {
     json a = json::array();
     for (const AuditEntry& e : entries)
       a.push_back({{"id", e.id}, {"time", e.time}, {"operator", e.operator_name}, {"action", e.action},
-                   {"object", e.object}, {"student_id", e.student_id}, {"details", e.details}});
+                   {"object", e.object}, {"student_id", e.student_id}, {"details", e.details}, {"kind", e.kind}});
     print_json(a);
     return 0;
   }

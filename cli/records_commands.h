@@ -13,6 +13,10 @@ struct StudentEdits {  // fields given on the command line (unset: keep)
   std::optional<std::string> name, gender, birth_date, grade, class_name, ethnicity, school, status;
 };
 
+// Records a view, search or export in the archive's access log (a note on stderr where it can't).
+void note_access(Catalog& c, const std::string& action, const std::string& object, const std::string& student_id,
+                 const std::string& details);
+
 int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json);
 int student_show(Catalog& c, const std::string& id, bool json);
 int student_add(Catalog& c, const std::string& id, const StudentEdits& fields);
@@ -29,7 +33,8 @@ int doctype_set(Catalog& c, const std::string& name, const std::string& code, st
 
 int verify(Catalog& c, const std::string& student, bool json);  // exit 3 on findings
 int recover(Catalog& c);
-int log(Catalog& c, const std::string& student, bool json);
+// The changes, or (access) the views, searches and exports.
+int log(Catalog& c, const std::string& student, bool access, bool json);
 int report_completeness(Catalog& c, const std::string& grade, const std::string& class_name, bool json);
 
 }  // namespace xueji::cli

@@ -1,17 +1,31 @@
 #include "models/catalog.h"
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 
+#include "models/archive_lock.h"
 #include "models/audit.h"
 #include "models/error.h"
 #include "models/schema.h"
 #include "models/student_id.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace fs = std::filesystem;
 
 namespace xueji {
 namespace {
+
+bool archive_is_writable(const fs::path& dir) {
+  struct statvfs vfs {};
+  if (::statvfs(dir.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) return false;
+  return ::access(dir.c_str(), W_OK) == 0 && ::access((dir / Catalog::kDatabaseName).c_str(), W_OK) == 0;
+}
 
 void configure(sql::Db& db) {
   db.exec("PRAGMA journal_mode=WAL");
@@ -99,33 +113,175 @@ std::string utc_now_iso() {
   return buf;
 }
 
-void Catalog::create(const fs::path& dir) {
+void Catalog::create(const fs::path& dir, bool for_rebuild) {
   std::error_code ec;
   if (fs::exists(dir / kDatabaseName, ec))
     throw Error(ErrorCode::InvalidArgument, "an archive already exists in " + dir.string());
   if (dir.has_parent_path() && !fs::is_directory(dir.parent_path(), ec))
     throw Error(ErrorCode::NotFound, "parent folder does not exist: " + dir.parent_path().string());
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(ErrorCode::Io, "cannot create " + dir.string() + ": " + ec.message());
-  sql::Db db(dir / kDatabaseName, sql::Db::Mode::Create);
-  configure(db);
-  create_schema(db);
+  if (!fs::exists(dir, ec) && ::mkdir(dir.c_str(), 0750) != 0)
+    throw Error(ErrorCode::Io, "cannot create " + dir.string() + ": " + std::strerror(errno));
+  const auto old_key = load_audit_key(dir);
+  if (old_key && !for_rebuild)
+    throw Error(ErrorCode::InvalidArgument, dir.string() + " holds the audit key of an archive whose database is gone: "
+                                            "use `xueji catalog rebuild`, not init");
+  const std::string key = old_key ? *old_key : create_audit_key(dir);
+  {
+    sql::Db db(dir / kDatabaseName, sql::Db::Mode::Create);
+    ::chmod((dir / kDatabaseName).c_str(), 0640);  // the -wal and -shm files take the same mode
+    configure(db);
+    create_schema(db, key);
+    if (!for_rebuild) write_audit_head_file(dir, xueji::audit_head(db));
+  }
 }
 
 Catalog::Catalog(const fs::path& dir, std::string operator_name)
-    : root_(fs::absolute(dir)),
-      db_(existing_database(dir), sql::Db::Mode::OpenExisting),
-      operator_(operator_name.empty() ? os_user_name() : std::move(operator_name)) {
+    : root_(fs::absolute(existing_database(dir).parent_path())),
+      read_only_(!archive_is_writable(root_)),
+      db_(root_ / kDatabaseName, read_only_ ? sql::Db::Mode::ReadOnly : sql::Db::Mode::OpenExisting),
+      operator_(operator_name.empty() ? os_user_name() : std::move(operator_name)),
+      key_(load_audit_key(root_)) {
+  if (read_only_) {
+    db_.exec("PRAGMA foreign_keys=ON");
+    if (schema_version(db_) != kSchemaVersion)
+      throw Error(ErrorCode::ReadOnly, "the read-only archive " + root_.string() + " has schema " +
+                                           std::to_string(schema_version(db_)) + ", this Xueji reads schema " +
+                                           std::to_string(kSchemaVersion) + ": open a writable copy once to upgrade it");
+    return;
+  }
   configure(db_);
-  migrate_schema(db_, root_, operator_);
+  if (schema_version(db_) != kSchemaVersion) {
+    FileLock lock(state_dir(root_) / "lock", archive_lock_wait(), "the archive " + root_.string());
+    migrate_schema(db_, root_, operator_);
+    key_ = load_audit_key(root_);
+    write_audit_head_file(root_, xueji::audit_head(db_));
+  }
+}
+
+Catalog::Write::Write(Catalog& c) : c_(c) {
+  if (c.read_only_)
+    throw Error(ErrorCode::ReadOnly, "the archive " + c.root_.string() + " is read-only: nothing can be changed here");
+  if (c.write_depth_ == 0) {
+    lock_ = std::make_unique<FileLock>(state_dir(c.root_) / "lock", archive_lock_wait(), "the archive " + c.root_.string());
+    tx_ = std::make_unique<sql::Transaction>(c.db_);
+  }
+  ++c.write_depth_;
+}
+
+Catalog::Write::~Write() {
+  --c_.write_depth_;
+  tx_.reset();  // rolls back unless committed
+  lock_.reset();
+}
+
+void Catalog::Write::commit() {
+  if (!tx_) return;  // joined an outer Write
+  tx_->commit();
+  // After the commit, still under the lock. The change is committed whatever happens here; a
+  // head file left behind still checks (see audit.h).
+  try {
+    write_audit_head_file(c_.root_, xueji::audit_head(c_.db_));
+  } catch (const std::exception&) {
+  }
+}
+
+void Catalog::require_write(const char* what) const {
+  if (write_depth_ == 0) throw Error(ErrorCode::Database, std::string("internal error: ") + what + " outside a catalog write");
 }
 
 void Catalog::audit(const std::string& action, const std::string& object, const std::string& student_id,
                     const std::string& details) {
-  append_audit(db_, operator_, action, object, student_id, details);
+  require_write("an audit entry");
+  if (!key_)
+    throw Error(ErrorCode::Integrity, "the audit key " + audit_key_path(root_).string() +
+                                          " is missing or unreadable: no change can be recorded");
+  append_audit(db_, *key_, {0, "", operator_, action, object, student_id, details, "", "", "change"});
+}
+
+bool Catalog::record_access(const std::string& action, const std::string& object, const std::string& student_id,
+                            const std::string& details) {
+  if (read_only_ || !key_) return false;
+  Write w(*this);
+  append_audit(db_, *key_, {0, "", operator_, action, object, student_id, details, "", "", "access"});
+  w.commit();
+  return true;
+}
+
+std::vector<AuditEntry> Catalog::audit_log(const std::optional<std::string>& student_id,
+                                           const std::optional<std::string>& kind) {
+  return audit_entries(db_, student_id, kind);
+}
+
+AuditHead Catalog::audit_head() { return xueji::audit_head(db_); }
+
+std::vector<std::string> Catalog::verify_audit() {
+  return verify_audit_chain(db_, key_, read_audit_head_file(root_));
+}
+
+long long Catalog::allocate_document_id() {
+  require_write("allocating a document id");
+  db_.exec("INSERT INTO counters(name,value) VALUES('document',0) ON CONFLICT(name) DO NOTHING");
+  sql::Stmt st(db_,
+               "UPDATE counters SET value=MAX(value,(SELECT COALESCE(MAX(id),0) FROM documents),"
+               "(SELECT COALESCE(MAX(document_id),0) FROM reservations))+1 WHERE name='document' RETURNING value");
+  if (!st.step()) throw Error(ErrorCode::Database, "no document counter");
+  const long long id = st.integer(0);
+  st.run();
+  return id;
+}
+
+int Catalog::allocate_sequence(const std::string& student_id, const std::string& code) {
+  require_write("allocating a sequence number");
+  const std::string name = "seq/" + student_id + "/" + code;
+  {
+    sql::Stmt ins(db_, "INSERT INTO counters(name,value) VALUES(?,0) ON CONFLICT(name) DO NOTHING");
+    ins.bind(1, name).run();
+  }
+  sql::Stmt st(db_,
+               "UPDATE counters SET value=MAX(value,"
+               "(SELECT COALESCE(MAX(sequence),0) FROM documents WHERE student_id=?2 AND type_code=?3),"
+               "(SELECT COALESCE(MAX(sequence),0) FROM reservations WHERE student_id=?2 AND type_code=?3))+1 "
+               "WHERE name=?1 RETURNING value");
+  st.bind(1, name).bind(2, student_id).bind(3, code);
+  if (!st.step()) throw Error(ErrorCode::Database, "no sequence counter");
+  const int seq = static_cast<int>(st.integer(0));
+  st.run();
+  return seq;
+}
+
+std::vector<Catalog::ReservationRow> Catalog::reservations() {
+  sql::Stmt st(db_, "SELECT document_id,student_id,type_code,sequence,started_at FROM reservations ORDER BY document_id");
+  std::vector<ReservationRow> out;
+  while (st.step())
+    out.push_back({st.integer(0), st.text(1), st.text(2), static_cast<int>(st.integer(3)), st.text(4)});
+  return out;
+}
+
+void Catalog::add_reservation(const ReservationRow& r) {
+  require_write("a reservation");
+  sql::Stmt st(db_, "INSERT INTO reservations(document_id,student_id,type_code,sequence,operator,started_at) VALUES(?,?,?,?,?,?)");
+  st.bind(1, static_cast<int64_t>(r.document_id)).bind(2, r.student_id).bind(3, r.type_code).bind(4, r.sequence);
+  st.bind(5, operator_).bind(6, r.started_at.empty() ? utc_now_iso() : r.started_at).run();
+}
+
+void Catalog::drop_reservation(long long document_id) {
+  require_write("dropping a reservation");
+  sql::Stmt st(db_, "DELETE FROM reservations WHERE document_id=?");
+  st.bind(1, static_cast<int64_t>(document_id)).run();
+}
+
+std::vector<long long> Catalog::documents_with_source(const std::string& sha) {
+  std::vector<long long> out;
+  if (sha.empty()) return out;
+  sql::Stmt st(db_, "SELECT DISTINCT d.id FROM pages p JOIN documents d ON d.id=p.document_id "
+                    "WHERE p.source_sha256=? AND d.deleted_at IS NULL ORDER BY d.id");
+  st.bind(1, sha);
+  while (st.step()) out.push_back(st.integer(0));
+  return out;
 }
 
 Catalog::Upsert Catalog::upsert_student(const Student& s) {
+  require_write("a roster change");
   check_student(s);
   const auto old = find_student(s.id);
   if (old && changes(*old, s).empty()) return Upsert::Unchanged;
@@ -137,8 +293,8 @@ Catalog::Upsert Catalog::upsert_student(const Student& s) {
 
 void Catalog::add_student(const Student& s) {
   check_student(s);
+  Write tx(*this);
   if (find_student(s.id)) throw Error(ErrorCode::InvalidArgument, "student " + s.id + " already exists");
-  sql::Transaction tx(db_);
   write_student(db_, s);
   audit("student-add", "student " + s.id, s.id, s.name + " " + s.grade + " " + s.class_name);
   tx.commit();
@@ -146,11 +302,11 @@ void Catalog::add_student(const Student& s) {
 
 void Catalog::edit_student(const Student& s) {
   check_student(s);
+  Write tx(*this);
   const auto old = find_student(s.id);
   if (!old) throw Error(ErrorCode::NotFound, "unknown student number " + s.id);
   const std::string diff = changes(*old, s);
   if (diff.empty()) return;
-  sql::Transaction tx(db_);
   write_student(db_, s);
   audit("student-edit", "student " + s.id, s.id, diff);
   tx.commit();
@@ -191,7 +347,7 @@ void Catalog::set_doc_type(const DocType& t) {
   if (t.name.empty()) throw Error(ErrorCode::InvalidArgument, "a document type needs a name");
   if (!is_valid_type_code(t.code))
     throw Error(ErrorCode::InvalidArgument, "type code '" + t.code + "' must be 1-8 upper-case letters or digits");
-  sql::Transaction tx(db_);
+  Write tx(*this);
   sql::Stmt st(db_,
                "INSERT INTO doc_types(name,code,required,position) VALUES(?1,?2,?3,"
                "(SELECT COALESCE(MAX(position),0)+1 FROM doc_types)) "
@@ -201,20 +357,26 @@ void Catalog::set_doc_type(const DocType& t) {
   tx.commit();
 }
 
-int Catalog::next_document_sequence(const std::string& student_id, const std::string& code) {
-  sql::Stmt st(db_, "SELECT COALESCE(MAX(sequence),0)+1 FROM documents WHERE student_id=? AND type_code=?");
-  st.bind(1, student_id).bind(2, code);
-  st.step();
-  return static_cast<int>(st.integer(0));
+void Catalog::note_used_numbers(long long document_id, const std::string& student_id, const std::string& code,
+                                int sequence) {
+  require_write("noting used numbers");
+  sql::Stmt st(db_, "INSERT INTO counters(name,value) VALUES(?1,?2) ON CONFLICT(name) DO UPDATE SET value=MAX(value,?2)");
+  st.bind(1, std::string_view("document")).bind(2, static_cast<int64_t>(document_id)).run();
+  st.reset();
+  st.bind(1, "seq/" + student_id + "/" + code).bind(2, static_cast<int64_t>(sequence)).run();
 }
 
-long long Catalog::add_document(const DocumentRecord& doc) {
+long long Catalog::add_document(const DocumentRecord& doc, const std::string& action) {
+  require_write("adding a document");
   const auto type = find_doc_type(doc.doc_type);
   if (!type) throw Error(ErrorCode::InvalidArgument, "unknown document type " + doc.doc_type);
-  const int seq = doc.sequence > 0 ? doc.sequence : next_document_sequence(doc.student_id, type->code);
+  const int seq = doc.sequence > 0 ? doc.sequence : allocate_sequence(doc.student_id, type->code);
+  const long long id = doc.id > 0 ? doc.id : allocate_document_id();
+  if (doc.id > 0) drop_reservation(doc.id);
   sql::Stmt st(db_,
-               "INSERT INTO documents(student_id,doc_type,type_code,sequence,title,pdf_path,page_count,"
-               "created_at,declared_pages,doc_date) VALUES(?,?,?,?,?,?,?,?,?,?)");
+               "INSERT INTO documents(id,student_id,doc_type,type_code,sequence,title,pdf_path,page_count,"
+               "created_at,declared_pages,doc_date) VALUES(?11,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  st.bind(11, static_cast<int64_t>(id));
   st.bind(1, doc.student_id).bind(2, type->name).bind(3, type->code).bind(4, seq);
   st.bind(5, doc.title).bind(6, doc.pdf_path).bind(7, static_cast<int>(doc.pages.size()));
   st.bind(8, doc.created_at.empty() ? utc_now_iso() : doc.created_at);
@@ -222,11 +384,10 @@ long long Catalog::add_document(const DocumentRecord& doc) {
   else st.bind_null(9);
   st.bind(10, doc.doc_date);
   st.run();
-  const long long id = db_.last_insert_rowid();
   sql::Stmt pg(db_,
                "INSERT INTO pages(document_id,number,source,width,height,dpi,skew_deg,ocr_confidence,text,"
-               "orientation,blank,color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence,words) "
-               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               "orientation,blank,color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence,words,"
+               "source_sha256) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (const PageRecord& p : doc.pages) {
     pg.reset();
     pg.bind(1, static_cast<int64_t>(id)).bind(2, p.number).bind(3, p.source).bind(4, p.width);
@@ -235,6 +396,7 @@ long long Catalog::add_document(const DocumentRecord& doc) {
     pg.bind(14, p.content_box.x).bind(15, p.content_box.y).bind(16, p.content_box.w).bind(17, p.content_box.h);
     pg.bind(18, p.analysis_confidence);
     pg.bind(19, p.words);
+    pg.bind(20, p.source_sha256);
     pg.run();
   }
   sql::Stmt fl(db_, "INSERT INTO files(path,document_id,kind,page,sha256,size,created_at) VALUES(?,?,?,?,?,?,?)");
@@ -245,7 +407,7 @@ long long Catalog::add_document(const DocumentRecord& doc) {
     else fl.bind_null(4);
     fl.bind(5, f.sha256).bind(6, static_cast<int64_t>(f.size)).bind(7, utc_now_iso()).run();
   }
-  audit("import", "document " + std::to_string(id), doc.student_id,
+  audit(action, "document " + std::to_string(id), doc.student_id,
         type->name + " " + doc.pdf_path + ", " + std::to_string(doc.pages.size()) + " pages");
   return id;
 }
@@ -255,6 +417,14 @@ std::vector<FileRecord> Catalog::files(long long document_id) {
   st.bind(1, static_cast<int64_t>(document_id));
   std::vector<FileRecord> out;
   while (st.step()) out.push_back({st.text(0), st.text(1), static_cast<int>(st.integer(2)), st.text(3), st.integer(4)});
+  return out;
+}
+
+std::vector<Catalog::PageRow> Catalog::page_rows(long long document_id) {
+  sql::Stmt st(db_, "SELECT id, number, text FROM pages WHERE document_id=? ORDER BY number");
+  st.bind(1, static_cast<int64_t>(document_id));
+  std::vector<PageRow> out;
+  while (st.step()) out.push_back({st.integer(0), static_cast<int>(st.integer(1)), st.text(2)});
   return out;
 }
 
@@ -300,7 +470,7 @@ std::vector<DocumentRecord> Catalog::query_documents(const char* where,
     d.doc_date = st.text(10);
     sql::Stmt pg(db_,
                  "SELECT number,source,width,height,dpi,skew_deg,ocr_confidence,text,orientation,blank,"
-                 "color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence FROM pages "
+                 "color_mode,seal,content_x,content_y,content_w,content_h,analysis_confidence,words,source_sha256 FROM pages "
                  "WHERE document_id=? ORDER BY number");
     pg.bind(1, static_cast<int64_t>(d.id));
     while (pg.step()) {
@@ -320,6 +490,8 @@ std::vector<DocumentRecord> Catalog::query_documents(const char* where,
       p.content_box = {static_cast<int>(pg.integer(12)), static_cast<int>(pg.integer(13)),
                        static_cast<int>(pg.integer(14)), static_cast<int>(pg.integer(15))};
       p.analysis_confidence = pg.real(16);
+      p.words = pg.text(17);
+      p.source_sha256 = pg.text(18);
       d.pages.push_back(std::move(p));
     }
     d.files = files(d.id);
@@ -328,19 +500,25 @@ std::vector<DocumentRecord> Catalog::query_documents(const char* where,
   return out;
 }
 
-void Catalog::relocate_document(long long id, const std::string& student_id, int sequence,
-                                const std::string& pdf_path,
-                                const std::vector<std::pair<std::string, std::string>>& moved) {
-  sql::Stmt st(db_, "UPDATE documents SET student_id=?, sequence=?, pdf_path=? WHERE id=?");
-  st.bind(1, student_id).bind(2, sequence).bind(3, pdf_path).bind(4, static_cast<int64_t>(id)).run();
-  sql::Stmt f(db_, "UPDATE files SET path=? WHERE path=?");
-  for (const auto& [from, to] : moved) {
-    f.reset();
-    f.bind(1, to).bind(2, from).run();
+void Catalog::relocate_document(long long id, const std::string& student_id, int sequence, const std::string& title,
+                                const std::string& pdf_path, const std::vector<FileRecord>& files) {
+  require_write("changing a document");
+  sql::Stmt st(db_, "UPDATE documents SET student_id=?, sequence=?, title=?, pdf_path=? WHERE id=?");
+  st.bind(1, student_id).bind(2, sequence).bind(3, title).bind(4, pdf_path).bind(5, static_cast<int64_t>(id)).run();
+  sql::Stmt del(db_, "DELETE FROM files WHERE document_id=?");
+  del.bind(1, static_cast<int64_t>(id)).run();
+  sql::Stmt fl(db_, "INSERT INTO files(path,document_id,kind,page,sha256,size,created_at) VALUES(?,?,?,?,?,?,?)");
+  for (const FileRecord& f : files) {
+    fl.reset();
+    fl.bind(1, f.path).bind(2, static_cast<int64_t>(id)).bind(3, f.kind);
+    if (f.page > 0) fl.bind(4, f.page);
+    else fl.bind_null(4);
+    fl.bind(5, f.sha256).bind(6, static_cast<int64_t>(f.size)).bind(7, utc_now_iso()).run();
   }
 }
 
 void Catalog::mark_deleted(long long id, const std::vector<std::pair<std::string, std::string>>& moved) {
+  require_write("changing a document");
   sql::Stmt st(db_, "UPDATE documents SET deleted_at=?, pdf_path=? WHERE id=?");
   std::string pdf;
   for (const auto& [from, to] : moved)
@@ -354,6 +532,7 @@ void Catalog::mark_deleted(long long id, const std::vector<std::pair<std::string
 }
 
 void Catalog::erase_document(long long id) {
+  require_write("changing a document");
   for (const char* sql : {"DELETE FROM files WHERE document_id=?", "DELETE FROM pages WHERE document_id=?",
                           "DELETE FROM documents WHERE id=?"}) {
     sql::Stmt st(db_, sql);

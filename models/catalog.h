@@ -4,33 +4,67 @@
 // Other modules (the index) add their tables to the same database so that one transaction
 // covers a document and everything derived from it. Every change made through Catalog appends
 // its audit entry in the same transaction.
+//
+// Design notes (many hands): every change runs inside a Catalog::Write, which holds the
+// archive lock (models/archive_lock.h) and an IMMEDIATE transaction, and after the commit
+// writes the audit head file. Document ids and archive sequence numbers come from counters
+// that only grow, so a number is never given twice, not even after purge. An import reserves
+// its numbers in a short Write (DocumentReservation), works without the lock, and commits in a
+// second Write; `recover` leaves a live reservation's files alone. On read-only media the
+// catalog opens immutable: reading works, every change fails with Error(ReadOnly).
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "models/audit.h"
 #include "models/document.h"
 #include "models/sqlite.h"
 #include "models/student.h"
 
 namespace xueji {
 
+class FileLock;
+
 class Catalog {
  public:
   static constexpr const char* kDatabaseName = "xueji.db";
 
+  // The archive lock and a transaction. Writes nest: an inner Write joins the outer one (its
+  // commit() does nothing; the outer commit decides). Rolled back unless committed.
+  class Write {
+   public:
+    explicit Write(Catalog& catalog);
+    ~Write();
+    Write(const Write&) = delete;
+    Write& operator=(const Write&) = delete;
+    void commit();
+
+   private:
+    Catalog& c_;
+    std::unique_ptr<FileLock> lock_;
+    std::unique_ptr<sql::Transaction> tx_;
+  };
+
   // Creates a new archive in `dir` (created if missing; its parent must exist).
-  // Throws if `dir` already holds an archive.
-  static void create(const std::filesystem::path& dir);
+  // Throws if `dir` already holds an archive. `for_rebuild`: the folder is an archive whose
+  // database is gone; its audit key is kept (catalog rebuild).
+  static void create(const std::filesystem::path& dir, bool for_rebuild = false);
 
   // Opens an existing archive (upgrading an older schema); throws Error(NotFound) when there
   // is none and Error(Database) for an archive of a newer Xueji.
   explicit Catalog(const std::filesystem::path& dir, std::string operator_name = {});
 
   const std::filesystem::path& root() const { return root_; }
+  // The database, for the full-text index's own tables only (indexer/); every other change goes
+  // through the methods below.
   sql::Db& db() { return db_; }
   const std::string& operator_name() const { return operator_; }
+  bool read_only() const { return read_only_; }
+  bool in_write() const { return write_depth_ > 0; }
 
   // Students.
   enum class Upsert { Added, Updated, Unchanged };
@@ -46,30 +80,72 @@ class Catalog {
   void set_doc_type(const DocType& t);  // adds or updates; audited
 
   // Documents.
-  int next_document_sequence(const std::string& student_id, const std::string& type_code);
-  // Inserts the document, its pages and files; returns the id. Call inside a Transaction.
-  long long add_document(const DocumentRecord& doc);
+  // Takes the next archive sequence number of a student's documents of one type (inside a Write).
+  int allocate_sequence(const std::string& student_id, const std::string& type_code);
+  // Inserts the document (with its reserved id when doc.id > 0, which ends the reservation),
+  // its pages and files; returns the id. Inside a Write.
+  long long add_document(const DocumentRecord& doc, const std::string& action = "import");
+  // Counters never fall below numbers already used (catalog rebuild: purged and quarantined
+  // documents' numbers stay taken). Inside a Write.
+  void note_used_numbers(long long document_id, const std::string& student_id, const std::string& type_code,
+                         int sequence);
+  // Documents whose pages came from a source image with this SHA-256.
+  std::vector<long long> documents_with_source(const std::string& source_sha256);
   std::optional<DocumentRecord> document(long long id);
   std::vector<DocumentRecord> documents(const std::string& student_id = {}, bool include_deleted = false);
   std::vector<FileRecord> files(long long document_id);
+  struct PageRow {
+    long long id = 0;
+    int number = 0;
+    std::string text;
+  };
+  std::vector<PageRow> page_rows(long long document_id);  // in page order
   std::vector<FileRecord> all_files();
 
   // Low-level updates used by the document operations in pipeline/ (inside a Transaction).
-  void relocate_document(long long id, const std::string& student_id, int sequence,
-                         const std::string& pdf_path, const std::vector<std::pair<std::string, std::string>>& moved);
+  // Re-files a document: new owner, sequence number, PDF path and file list (inside a Write).
+  void relocate_document(long long id, const std::string& student_id, int sequence, const std::string& title,
+                         const std::string& pdf_path, const std::vector<FileRecord>& files);
   void mark_deleted(long long id, const std::vector<std::pair<std::string, std::string>>& moved);
   void erase_document(long long id);  // rows only: pages, files, document
 
   void audit(const std::string& action, const std::string& object, const std::string& student_id,
              const std::string& details);
+  // Records a view, search or export (who, what, when) in the audit chain. On a read-only
+  // archive nothing can be recorded: returns false.
+  bool record_access(const std::string& action, const std::string& object, const std::string& student_id,
+                     const std::string& details);
+
+  // Reservations of running imports (models/reservation.h).
+  struct ReservationRow {
+    long long document_id = 0;
+    std::string student_id, type_code;
+    int sequence = 0;
+    std::string started_at;
+  };
+  std::vector<ReservationRow> reservations();
+  void add_reservation(const ReservationRow& r);   // inside a Write
+  void drop_reservation(long long document_id);  // inside a Write
+  long long allocate_document_id();                // inside a Write
+
+  // Audit trail.
+  std::vector<AuditEntry> audit_log(const std::optional<std::string>& student_id = {},
+                                    const std::optional<std::string>& kind = {});
+  AuditHead audit_head();
+  std::vector<std::string> verify_audit();  // findings, empty when intact
 
  private:
+  friend class Write;
+  void require_write(const char* what) const;
   // Documents (with pages and files) matching an SQL condition on the documents table.
   std::vector<DocumentRecord> query_documents(const char* where, const std::function<void(sql::Stmt&)>& bind);
 
   std::filesystem::path root_;
+  bool read_only_ = false;
   sql::Db db_;
   std::string operator_;
+  std::optional<std::string> key_;
+  int write_depth_ = 0;
 };
 
 std::string utc_now_iso();

@@ -34,6 +34,7 @@ struct PageRecord {
   double ocr_confidence = 0; // mean word confidence 0..100
   std::string text;          // recognized text, lines joined by '\n'
   std::string words;         // the OCR words with boxes in master pixels (word_table() format)
+  std::string source_sha256; // of the source image file (duplicate imports are found by it)
 };
 
 struct FileRecord {

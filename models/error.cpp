@@ -14,6 +14,9 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::Ocr: return "OCR error";
     case ErrorCode::Pdf: return "PDF error";
     case ErrorCode::Cancelled: return "cancelled";
+    case ErrorCode::Busy: return "busy";
+    case ErrorCode::ReadOnly: return "read-only";
+    case ErrorCode::Integrity: return "integrity";
   }
   return "error";
 }

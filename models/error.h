@@ -17,6 +17,9 @@ enum class ErrorCode {
   Ocr,               // Tesseract failed
   Pdf,               // the PDF writer failed
   Cancelled,         // the user cancelled
+  Busy,              // another command holds the archive lock
+  ReadOnly,          // the archive is on read-only media or not writable by this user
+  Integrity,         // a file or the audit trail is not what the catalog recorded
 };
 
 const char* to_string(ErrorCode code);

@@ -175,7 +175,7 @@ RosterImportResult import_roster(Catalog& catalog, const std::filesystem::path& 
   RosterImportResult result;
   result.encoding = parsed.encoding;
   result.rejected = std::move(parsed.rejected);
-  sql::Transaction tx(catalog.db());
+  Catalog::Write tx(catalog);
   for (const auto& [line, student] : parsed.rows) {
     switch (catalog.upsert_student(student)) {
       case Catalog::Upsert::Added:

@@ -78,19 +78,36 @@ constexpr const char* kV3 = R"sql(
 ALTER TABLE pages ADD COLUMN words TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 4: numbers that are never given twice (document ids and archive sequence numbers
+// come from counters that only grow), reservations of running imports, access events in the
+// keyed audit chain, and each page's source image hash (duplicate imports).
+constexpr const char* kV4 = R"sql(
+CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO counters(name,value) SELECT 'document', COALESCE(MAX(id),0) FROM documents;
+INSERT INTO counters(name,value)
+  SELECT 'seq/' || student_id || '/' || type_code, MAX(sequence) FROM documents GROUP BY student_id, type_code;
+CREATE TABLE reservations(
+  document_id INTEGER PRIMARY KEY, student_id TEXT NOT NULL, type_code TEXT NOT NULL,
+  sequence INTEGER NOT NULL, operator TEXT NOT NULL, started_at TEXT NOT NULL);
+ALTER TABLE audit ADD COLUMN kind TEXT NOT NULL DEFAULT 'change';
+ALTER TABLE pages ADD COLUMN source_sha256 TEXT NOT NULL DEFAULT '';
+CREATE INDEX pages_by_source ON pages(source_sha256);
+)sql";
+
 int schema_version(sql::Db& db) {
   sql::Stmt st(db, "PRAGMA user_version");
   st.step();
   return static_cast<int>(st.integer(0));
 }
 
-void create_schema(sql::Db& db) {
+void create_schema(sql::Db& db, const std::string& key) {
   sql::Transaction tx(db);
   db.exec(kV1);
   db.exec(kV2);
   db.exec(kV3);
+  db.exec(kV4);
   db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-  append_audit(db, os_user_name(), "create-archive", "archive", "", "schema " + std::to_string(kSchemaVersion));
+  append_audit(db, key, {0, "", os_user_name(), "create-archive", "archive", "", "schema " + std::to_string(kSchemaVersion)});
   tx.commit();
 }
 
@@ -101,18 +118,27 @@ void migrate_schema(sql::Db& db, const std::filesystem::path& root, const std::s
                                          ", this version knows " + std::to_string(kSchemaVersion) +
                                          "); upgrade Xueji to open it");
   if (v < 1) throw Error(ErrorCode::Database, "not a Xueji archive database (schema version 0)");
-  while (v < kSchemaVersion) {
-    sql::Transaction tx(db);
-    if (v == 1) {
-      db.exec(kV2);
-      hash_v1_files(db, root);
-    }
-    if (v == 2) db.exec(kV3);  // pages imported before keep no word boxes (search gives no boxes for them)
-    ++v;
-    db.exec("PRAGMA user_version=" + std::to_string(v));
-    append_audit(db, op, "upgrade-schema", "archive", "", "to schema " + std::to_string(v));
-    tx.commit();
+  if (v == kSchemaVersion) return;
+  // All steps in one transaction, recorded by one audit entry: the old unkeyed chain is
+  // checked and re-hashed under the archive key before anything is appended to it.
+  const int from = v;
+  sql::Transaction tx(db);
+  if (v == 1) {
+    db.exec(kV2);
+    hash_v1_files(db, root);
   }
+  if (v <= 2) db.exec(kV3);  // pages imported before keep no word boxes (search gives no boxes for them)
+  db.exec(kV4);
+  const auto existing = load_audit_key(root);
+  const std::string key = existing ? *existing : create_audit_key(root);
+  const std::vector<std::string> old = rekey_audit_chain(db, key);
+  const std::string chain = old.empty() ? "the unkeyed audit chain checked and was re-hashed under the archive key"
+                                        : "the unkeyed audit chain did NOT check (" + std::to_string(old.size()) +
+                                              " findings, first: " + old.front() + "); re-hashed under the archive key";
+  db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  append_audit(db, key, {0, "", op, "upgrade-schema", "archive", "",
+                         "from schema " + std::to_string(from) + " to " + std::to_string(kSchemaVersion) + "; " + chain});
+  tx.commit();
 }
 
 }  // namespace xueji

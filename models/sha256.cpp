@@ -1,6 +1,7 @@
 #include "models/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <fstream>
 #include <memory>
@@ -51,6 +52,21 @@ std::string sha256_file(const std::filesystem::path& file) {
   }
   if (in.bad()) throw Error(ErrorCode::Io, "cannot read " + file.string());
   return finish(ctx.get());
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
+    throw Error(ErrorCode::Io, "HMAC-SHA-256 is not available");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(hex[md[i] >> 4]);
+    out.push_back(hex[md[i] & 15]);
+  }
+  return out;
 }
 
 }  // namespace xueji

@@ -7,6 +7,8 @@
 namespace xueji {
 
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA-256 of `data` under `key` (raw bytes), lower-case hex.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // Streams the file; throws Error(Io) if it cannot be read.
 std::string sha256_file(const std::filesystem::path& file);
 

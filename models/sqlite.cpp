@@ -16,18 +16,38 @@ namespace {
 }  // namespace
 
 Db::Db(const std::filesystem::path& file, Mode mode) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode == Mode::Create) flags |= SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string msg = "cannot open database " + file.string();
-    if (db_) {
-      msg += ": " + std::string(sqlite3_errmsg(db_));
-      sqlite3_close(db_);
-      db_ = nullptr;
+  auto open = [&](const std::string& name, int flags) {
+    if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) == SQLITE_OK) return std::string();
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    return msg;
+  };
+  std::string err;
+  if (mode == Mode::ReadOnly) {
+    char* ro = sqlite3_mprintf("file:%q?mode=ro", file.c_str());
+    char* im = sqlite3_mprintf("file:%q?immutable=1", file.c_str());
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    err = open(ro, flags);
+    if (err.empty()) {  // a WAL database on read-only media opens but can't be read: try it
+      char* e = nullptr;
+      if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &e) != SQLITE_OK) {
+        sqlite3_free(e);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        err = "read-only";
+      }
     }
-    throw Error(ErrorCode::Database, msg);
+    if (!err.empty()) err = open(im, flags);
+    sqlite3_free(ro);
+    sqlite3_free(im);
+  } else {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (mode == Mode::Create) flags |= SQLITE_OPEN_CREATE;
+    err = open(file.string(), flags);
   }
-  sqlite3_busy_timeout(db_, 5000);
+  if (!err.empty()) throw Error(ErrorCode::Database, "cannot open database " + file.string() + ": " + err);
+  sqlite3_busy_timeout(db_, 60000);
   sqlite3_extended_result_codes(db_, 1);
 }
 

@@ -14,7 +14,9 @@ namespace xueji::sql {
 
 class Db {
  public:
-  enum class Mode { OpenExisting, Create };
+  // ReadOnly: for archives on read-only media; opened read-only, and immutable when even
+  // that fails (no -shm file can be made there).
+  enum class Mode { OpenExisting, Create, ReadOnly };
   Db(const std::filesystem::path& file, Mode mode);
   ~Db();
   Db(const Db&) = delete;

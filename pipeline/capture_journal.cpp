@@ -59,7 +59,7 @@ CaptureJournal::CaptureJournal(const fs::path& archive_root, const std::string& 
 
 void CaptureJournal::save() {
   meta_["updated"] = now_iso();
-  write_file_atomic(dir_ / "job.json", meta_.dump(1) + "\n");
+  write_file_atomic(dir_ / "job.json", meta_.dump(1) + "\n", Replace::Allowed);
 }
 
 std::filesystem::path CaptureJournal::add_page(const ScanFrame& frame) {

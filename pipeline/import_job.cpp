@@ -3,10 +3,14 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "archive/archive_layout.h"
+#include <map>
+
 #include "archive/atomic_file.h"
+#include "archive/document_manifest.h"
 #include "models/sha256.h"
 #include "indexer/page_index.h"
 #include "models/error.h"
+#include "models/reservation.h"
 #include "models/student_id.h"
 #include "pipeline/page_runner.h"
 
@@ -38,17 +42,30 @@ class Rollback {
   std::vector<fs::path> folders_, files_;
 };
 
-// Creates `dir` and its missing parents, telling the rollback about each new one.
+// Creates `dir` and its missing parents (mode 0750), telling the rollback about each new one.
 void make_folders(const fs::path& dir, Rollback& rollback) {
   std::vector<fs::path> missing;
   for (fs::path p = dir; !p.empty() && !fs::exists(p); p = p.parent_path()) missing.push_back(p);
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    std::error_code ec;
-    fs::create_directory(*it, ec);
-    if (ec) throw Error(ErrorCode::Io, "cannot create " + it->string() + ": " + ec.message());
+    create_folders(*it);
     rollback.created_folder(*it);
   }
 }
+
+// SHA-256 of each source file, computed once.
+class SourceHashes {
+ public:
+  const std::string& of(const fs::path& file) {
+    auto it = hashes_.find(file.string());
+    if (it != hashes_.end()) return it->second;
+    std::error_code ec;
+    std::string h = fs::is_regular_file(file, ec) ? sha256_file(file) : std::string();
+    return hashes_.emplace(file.string(), std::move(h)).first->second;
+  }
+
+ private:
+  std::map<std::string, std::string> hashes_;
+};
 
 // The master as stored: JPEG (DA/T 31-2017 allows TIFF, JPEG or JPEG 2000 masters).
 std::vector<uchar> encode_master(const cv::Mat& master, int quality) {
@@ -88,7 +105,17 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
       throw Error(ErrorCode::NotFound, "image file not found: " + p.string());
   }
 
-  const int sequence = catalog.next_document_sequence(id.normalized, type->code);
+  SourceHashes hashes;
+  if (!request.allow_duplicate)
+    for (const fs::path& p : request.images)
+      if (const auto docs = catalog.documents_with_source(hashes.of(p)); !docs.empty())
+        throw Error(ErrorCode::InvalidArgument,
+                    "the image " + p.string() + " was already imported (document " + std::to_string(docs.front()) +
+                        "); to import it again anyway, use --allow-duplicate");
+
+  // The numbers first (a short catalog write), then the work without the archive lock.
+  DocumentReservation reservation(catalog, id.normalized, type->code);
+  const int sequence = reservation.sequence();
   ImportResult result;
   const DocumentPaths paths = document_paths(*student, *type, sequence);
   result.pdf_path = paths.pdf;
@@ -132,6 +159,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
                        static_cast<long long>(jpeg.size())});
     }
     rec.source = work.input.source;
+    rec.source_sha256 = hashes.of(work.input.file);
     rec.width = work.cleaned.master.cols;
     rec.height = work.cleaned.master.rows;
     rec.dpi = work.input.dpi;
@@ -156,6 +184,9 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
                                          static_cast<long long>(fs::file_size(pdf_abs))});
 
   DocumentRecord doc;
+  doc.id = reservation.document_id();
+  doc.type_code = type->code;
+  doc.created_at = utc_now_iso();
   doc.student_id = id.normalized;
   doc.doc_type = std::string(type->name);
   doc.title = std::string(type->name) + " " + student->name;
@@ -165,17 +196,20 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
   doc.doc_date = request.doc_date;
   doc.pages = result.pages;
   doc.files = files;
+  {  // the manifest: what the catalog will hold, kept beside the PDF (catalog rebuild reads it)
+    const fs::path rel = manifest_path_for(result.pdf_path);
+    const std::string text = manifest_json({*student, doc});
+    write_file_atomic(catalog.root() / rel, text);
+    rollback.placed_file(catalog.root() / rel);
+    doc.files.push_back({rel.generic_string(), "manifest", 0, sha256_hex(text), static_cast<long long>(text.size())});
+  }
   {
-    sql::Transaction tx(catalog.db());
+    Catalog::Write tx(catalog);
     result.document_id = catalog.add_document(doc);
     PageIndex index(catalog.db());
     const PageMeta meta{student->id, student->name, doc.doc_type, doc.title};
-    sql::Stmt ids(catalog.db(), "SELECT id, number FROM pages WHERE document_id=? ORDER BY number");
-    ids.bind(1, static_cast<int64_t>(result.document_id));
-    while (ids.step()) {
-      const size_t n = static_cast<size_t>(ids.integer(1));
-      index.add_page(ids.integer(0), meta, result.pages[n - 1].text);
-    }
+    for (const Catalog::PageRow& row : catalog.page_rows(result.document_id))
+      index.add_page(row.id, meta, row.text);
     tx.commit();
   }
   rollback.release();

@@ -3,13 +3,17 @@
 // page masters and searchable PDF/A -> catalog, fixity values, index and audit entry in one
 // transaction.
 //
-// Design notes (failure safety): pages are processed one at a time; each master and finally
-// the PDF are written under temporary names and renamed into place when complete (so no file
-// under a final name is ever partial). Only then is the catalog transaction (document, pages,
-// files with SHA-256, index entries, audit entry) committed. An error before the commit removes
-// what was placed and any folder made for it, leaving the archive as it was; a crash before the
-// commit leaves files the catalog does not know, which `xueji verify` reports and
-// `xueji recover` removes. The input files are never modified.
+// Design notes (failure safety, many hands): the document id and archive sequence number are
+// reserved first (models/reservation.h), so imports of the same student and type run side by
+// side without the archive lock and never collide. Pages are processed one at a time; each
+// master, the PDF and the manifest are written under temporary names and renamed into place
+// when complete, never over an existing file (so no file under a final name is ever partial
+// or replaced). Only then is the catalog Write (document, pages, files with SHA-256, index
+// entries, audit entry) committed. An error before the commit removes what was placed and any
+// folder made for it, leaving the archive as it was; a crash before the commit leaves files of
+// a reservation nobody holds, which `xueji verify` reports and `xueji recover` moves to the
+// quarantine. Images already imported are refused unless asked for. The input files are
+// never modified.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -47,6 +51,7 @@ struct ImportRequest {
   ImageSource image_source;
   std::optional<int> declared_pages;  // page count written on the paper, if known
   std::string doc_date;               // date written on the paper, yyyy-mm-dd (validated by the caller)
+  bool allow_duplicate = false;       // import images already in the archive (refused otherwise)
 };
 
 struct ImportResult {

@@ -36,7 +36,8 @@ class RecordsEndToEnd : public ::testing::Test {
 
   std::string archive() const { return (dir_ / "archive").string(); }
   CommandResult xueji(const std::string& args) const {
-    return run(quote(kBin) + " --archive " + quote(archive()) + " --operator 测试员 " + args);
+    // These tests read paths and 学籍号 from the output: ids in full (masking: integrity tests).
+    return run(quote(kBin) + " --show-ids --archive " + quote(archive()) + " --operator 测试员 " + args);
   }
   nlohmann::json json_of(const std::string& args) const {
     const CommandResult r = xueji(args + " --json");

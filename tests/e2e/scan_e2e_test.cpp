@@ -23,7 +23,8 @@ namespace {
 const std::string kBin = XUEJI_BIN;
 const std::string kSane = std::string("SANE_CONFIG_DIR=") + XUEJI_SANE_CONFIG + " ";
 
-CommandResult xj(const std::string& args) { return run(kSane + "OMP_THREAD_LIMIT=1 " + quote(kBin) + " " + args); }
+// Paths and 学籍号 are read from the output: ids in full (masking: integrity tests).
+CommandResult xj(const std::string& args) { return run(kSane + "OMP_THREAD_LIMIT=1 " + quote(kBin) + " --show-ids " + args); }
 
 // An archive with one student.
 struct Archive {
@@ -202,7 +203,7 @@ TEST(ScanCommand, EachFaultKeepsThePagesAndTheJobContinues) {
 // image, and the job continues to a document holding them.
 TEST(ScanCommand, KillDuringAdfRunLosesNoCompletedPage) {
   Archive a;
-  const std::string cmd = kSane + "OMP_THREAD_LIMIT=1 exec " + quote(kBin) + " scan --quiet --archive " + quote(a.path()) +
+  const std::string cmd = kSane + "OMP_THREAD_LIMIT=1 exec " + quote(kBin) + " --show-ids scan --quiet --archive " + quote(a.path()) +
                           " --device test --source adf --mode gray --dpi 200 --set test-picture=Grid --set read-limit=yes "
                           "--set read-limit-size=16384 --set read-delay=yes --set read-delay-duration=40000 --job k";
   const pid_t pid = fork();

@@ -57,11 +57,11 @@ PRAGMA user_version=1;)sql");
   EXPECT_EQ(schema_version(c.db()), kSchemaVersion);
   EXPECT_EQ(c.find_student("G11010519491231002X")->status, "在读");
   ASSERT_EQ(c.all_files().size(), 1u);  // the old PDF got its fixity value
-  const auto log = audit_entries(c.db());
+  const auto log = c.audit_log();
   ASSERT_FALSE(log.empty());
   EXPECT_EQ(log.back().action, "upgrade-schema");
   EXPECT_EQ(log.back().operator_name, "tester");
-  EXPECT_TRUE(verify_audit_chain(c.db()).empty());
+  EXPECT_TRUE(c.verify_audit().empty());
 
   c.db().exec("PRAGMA user_version=99");
   try {
@@ -77,11 +77,11 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   Catalog::create(dir / "a");
   Catalog c(dir / "a", "clerk");
   for (int i = 0; i < 5; ++i) c.add_student({valid_id(i), "学生" + std::to_string(i), "男", "", "2015级", "1班", {}, {}, "在读"});
-  EXPECT_TRUE(verify_audit_chain(c.db()).empty());
-  EXPECT_EQ(audit_entries(c.db(), valid_id(2)).size(), 1u);
+  EXPECT_TRUE(c.verify_audit().empty());
+  EXPECT_EQ(c.audit_log(valid_id(2)).size(), 1u);
 
   c.db().exec("UPDATE audit SET details='tampered' WHERE id=3");
-  auto f = verify_audit_chain(c.db());
+  auto f = c.verify_audit();
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0].find("entry 3 was changed"), std::string::npos);
 
@@ -90,10 +90,10 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   Catalog d(dir2 / "a");
   for (int i = 0; i < 5; ++i) d.add_student({valid_id(i), "学生", "男", "", "", "", {}, {}, "在读"});
   d.db().exec("DELETE FROM audit WHERE id=2");
-  EXPECT_FALSE(verify_audit_chain(d.db()).empty());
+  EXPECT_FALSE(d.verify_audit().empty());
   d.db().exec("DELETE FROM audit WHERE id=(SELECT MAX(id) FROM audit)");  // the newest entry
   bool tail = false;
-  for (const auto& s : verify_audit_chain(d.db())) tail = tail || s.find("newest") != std::string::npos;
+  for (const auto& s : d.verify_audit()) tail = tail || s.find("newest") != std::string::npos;
   EXPECT_TRUE(tail);
 }
 
@@ -144,12 +144,12 @@ TEST(Catalog, RosterOfTwoThousandGb18030StudentsImportsFastAndReimportChangesNot
   EXPECT_EQ(r.added, 2000);
   ASSERT_EQ(r.rejected.size(), 5u);
   for (int k = 0; k < 5; ++k) EXPECT_EQ(r.rejected[static_cast<size_t>(k)].line, 2002 + k);
-  const size_t log_size = audit_entries(c.db()).size();
+  const size_t log_size = c.audit_log().size();
   const RosterImportResult again = import_roster(c, dir / "r.csv");
   EXPECT_EQ(again.added, 0);
   EXPECT_EQ(again.updated, 0);
   EXPECT_EQ(again.unchanged, 2000);
-  EXPECT_EQ(audit_entries(c.db()).size(), log_size);  // nothing changed, nothing logged
+  EXPECT_EQ(c.audit_log().size(), log_size);  // nothing changed, nothing logged
   EXPECT_EQ(c.students().size(), 2000u);
   // A dry run reports and changes nothing.
   csv.replace(csv.find("学生0,"), std::string("学生0,").size(), "学生零,");

@@ -33,14 +33,18 @@ class SearchTest : public ::testing::Test {
   void SetUp() override {
     Catalog::create(dir_ / "arc");
     catalog_ = std::make_unique<Catalog>(dir_ / "arc");
-    catalog_->upsert_student({"G11010519491231002X", "欧阳晓雯", "女", "1949-12-31", "2015级", "3班", {}, {}, "在读"});
-    catalog_->upsert_student({"L110105200802291234", "司马浩宇", "男", "2008-02-29", "2015级", "4班", {}, {}, "在读"});
+    {
+      Catalog::Write w(*catalog_);
+      catalog_->upsert_student({"G11010519491231002X", "欧阳晓雯", "女", "1949-12-31", "2015级", "3班", {}, {}, "在读"});
+      catalog_->upsert_student({"L110105200802291234", "司马浩宇", "男", "2008-02-29", "2015级", "4班", {}, {}, "在读"});
+      w.commit();
+    }
     add("G11010519491231002X", "XJK", {"该生学习态度端正，上课认真听讲。\n数学 95", "热爱集体，团结同学。"});
     add("L110105200802291234", "CJD", {"语文 88 数学 91\n学习认真", "参加市级英语演讲比赛获得三等奖。"});
   }
 
   void add(const std::string& sid, const std::string& code, const std::vector<std::string>& pages) {
-    sql::Transaction tx(catalog_->db());
+    Catalog::Write tx(*catalog_);
     DocumentRecord d;
     d.student_id = sid;
     d.doc_type = code == "XJK" ? "学籍卡" : "成绩单";
@@ -169,14 +173,14 @@ TEST_F(SearchTest, MalformedQueriesNameTheProblem) {
 TEST_F(SearchTest, RebuildGivesTheSameAnswers) {
   const auto before = search("数学");
   {
-    sql::Transaction tx(catalog_->db());
+    Catalog::Write tx(*catalog_);
     catalog_->db().exec("INSERT INTO page_fts(page_fts) VALUES('delete-all')");
     catalog_->db().exec("DELETE FROM page_fts_meta");
     tx.commit();
   }
   EXPECT_TRUE(search("数学").empty());
   {
-    sql::Transaction tx(catalog_->db());
+    Catalog::Write tx(*catalog_);
     PageIndex index(catalog_->db());
     EXPECT_EQ(index.rebuild(), 4);
     tx.commit();
@@ -278,7 +282,7 @@ TEST_F(SearchTest, RemovingPagesLeavesNothingInTheContentlessIndex) {
   EXPECT_EQ(fts_count("body_bi:数学"), 2);
   EXPECT_EQ(fts_count("meta_uni:g11010519491231002x"), 2);
   {
-    sql::Transaction tx(catalog_->db());
+    Catalog::Write tx(*catalog_);
     PageIndex index(catalog_->db());
     sql::Stmt pages(catalog_->db(), "SELECT id FROM pages");
     while (pages.step()) index.remove_page(pages.integer(0));
