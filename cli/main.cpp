@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
   std::optional<cli::MaskedStdout> masked;
   if (!show_ids) masked.emplace();
   try {
-    if (show_ids && (!archive.empty() || std::getenv("XUEJI_ARCHIVE"))) {
+    if (show_ids && (!archive.empty() || std::getenv("XUEJI_ARCHIVE")) && !*cat_rebuild && !*init) {
       Catalog c = open();
       std::string command;
       for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {

@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 #include "models/error.h"
 
@@ -18,8 +20,10 @@ namespace xueji {
 fs::path state_dir(const fs::path& root) { return root / ".xueji"; }
 
 FileLock::FileLock(const fs::path& file, std::chrono::milliseconds wait, const std::string& what) {
+  std::vector<fs::path> missing;  // Xueji's own folders: mode 0750, like the archive's
   std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
+  for (fs::path p = file.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) missing.push_back(p);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) ::mkdir(it->c_str(), 0750);
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd_ < 0)
     throw Error(errno == EROFS || errno == EACCES ? ErrorCode::ReadOnly : ErrorCode::Io,

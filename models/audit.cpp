@@ -191,15 +191,13 @@ std::optional<AuditHead> read_audit_head_file(const fs::path& root) {
   return h;
 }
 
-void write_audit_head_file(const fs::path& root, const AuditHead& head, bool restart) {
-  const fs::path dir = state_dir(root);
-  const fs::path file = dir / "audit-head";
-  // Serialized by a lock of its own: two commits racing must not write an older head last.
-  FileLock lock(dir / "audit-head.lock", std::chrono::seconds(30), "the audit head file");
-  if (const auto old = read_audit_head_file(root); !restart && old && old->entries >= head.entries) return;
+namespace {
+
+void put_head_file(const fs::path& dir, const AuditHead& head) {
   std::ostringstream text;
   text << "xueji-audit-head 1\nentries " << head.entries << "\nhash " << (head.hash.empty() ? "-" : head.hash)
        << "\ntime " << (head.time.empty() ? "-" : head.time) << "\n";
+  const fs::path file = dir / "audit-head";
   const fs::path tmp = dir / ("audit-head.tmp-" + std::to_string(::getpid()));
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -210,6 +208,33 @@ void write_audit_head_file(const fs::path& root, const AuditHead& head, bool res
   ::chmod(tmp.c_str(), 0640);
   if (::rename(tmp.c_str(), file.c_str()) != 0)
     throw Error(ErrorCode::Io, "cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void write_audit_head_file(const fs::path& root, const AuditHead& head, bool restart) {
+  const fs::path dir = state_dir(root);
+  // Serialized by a lock of its own: two commits racing must not write an older head last.
+  FileLock lock(dir / "audit-head.lock", std::chrono::seconds(30), "the audit head file");
+  if (const auto old = read_audit_head_file(root); !restart && old && old->entries >= head.entries) return;
+  put_head_file(dir, head);
+}
+
+void advance_audit_head_file(sql::Db& db, const fs::path& root) {
+  const AuditHead head = audit_head(db);
+  const fs::path dir = state_dir(root);
+  FileLock lock(dir / "audit-head.lock", std::chrono::seconds(30), "the audit head file");
+  if (const auto old = read_audit_head_file(root)) {
+    if (old->entries >= head.entries) return;
+    if (old->entries > 0) {
+      // Only a trail that still passes through the recorded head may move it on; otherwise
+      // (an older database restored, a rewritten trail) the head file keeps the evidence.
+      sql::Stmt st(db, "SELECT hash FROM audit WHERE id=?");
+      st.bind(1, static_cast<int64_t>(old->entries));
+      if (!st.step() || st.text(0) != old->hash) return;
+    }
+  }
+  put_head_file(dir, head);
 }
 
 std::vector<std::string> verify_audit_chain(sql::Db& db, const std::optional<std::string>& key,

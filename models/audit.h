@@ -51,6 +51,10 @@ std::vector<AuditEntry> audit_entries(sql::Db& db, const std::optional<std::stri
 
 AuditHead audit_head(sql::Db& db);
 std::optional<AuditHead> read_audit_head_file(const std::filesystem::path& archive_root);
+// After a commit: moves the head file on to the database's head, but only when the trail
+// still passes through the head the file records (a rolled-back or rewritten trail can't
+// overwrite the evidence).
+void advance_audit_head_file(sql::Db& db, const std::filesystem::path& archive_root);
 // Writes the head file unless it already records as many entries or more (`restart`: a new
 // chain after catalog rebuild, whose first entry names the old head).
 void write_audit_head_file(const std::filesystem::path& archive_root, const AuditHead& head, bool restart = false);

@@ -180,7 +180,7 @@ void Catalog::Write::commit() {
   // After the commit, still under the lock. The change is committed whatever happens here; a
   // head file left behind still checks (see audit.h).
   try {
-    write_audit_head_file(c_.root_, xueji::audit_head(c_.db_));
+    advance_audit_head_file(c_.db_, c_.root_);
   } catch (const std::exception&) {
   }
 }
