@@ -16,7 +16,13 @@ namespace xueji {
 // sign of a scan that did not decode as its headers say). Harmless oddities are accepted:
 // stray bytes between header segments, a few padding bytes before a marker, an unknown JFIF
 // revision or Adobe transform, a damaged ICC profile.
-void check_jpeg_data(const std::string& bytes, const std::string& name);
+// Returns true when libjpeg warned about such a harmless oddity (OpenCV's decoder would print
+// the warning on the terminal: decode such a file with decode_jpeg_quietly instead).
+bool check_jpeg_data(const std::string& bytes, const std::string& name);
+
+// Decodes a JPEG with libjpeg-turbo, warnings not printed: gray stays gray, colour comes out
+// BGR, CMYK/YCCK is converted as OpenCV does, and an EXIF orientation is applied.
+cv::Mat decode_jpeg_quietly(const std::string& bytes, const std::string& name);
 
 // Decodes a PNG with libpng: 8 or 16 bits, 1 (gray), 2 (gray + alpha), 3 (BGR) or 4 (BGRA)
 // channels, palettes expanded, as OpenCV's IMREAD_UNCHANGED gives. Warnings (an sRGB profile

@@ -239,10 +239,28 @@ TEST(ImageLoader, AcceptsProgressiveJpegAndHarmlessJpegOddities) {
   // A padding byte before the end marker ("1 extraneous bytes before marker 0xd9").
   std::string padded = jpg;
   padded.insert(padded.size() - 2, std::string("\x00", 1));
-  for (const auto& [file, data] : {std::pair<std::string, std::string>{"stray.jpg", stray}, {"padded.jpg", padded}}) {
+  // And with an EXIF orientation (6: turn 90° clockwise), which the quiet decoder applies too.
+  std::string exif = std::string("\xFF\xE1\x00\x22", 4) + std::string("Exif\0\0", 6) + std::string("MM\0\x2A\0\0\0\x08", 8) +
+                     std::string("\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0", 14) + std::string("\0\0\0\0", 4);
+  std::string turned = stray;
+  turned.insert(app0_end, exif);
+  // A CMYK JPEG with stray bytes: the quiet decoder converts CMYK as OpenCV does.
+  std::string cmyk = xueji::testing::read_file(XUEJI_TEST_DATA "/cmyk.jpg");
+  cmyk.insert(4 + ((static_cast<unsigned char>(cmyk[4]) << 8) | static_cast<unsigned char>(cmyk[5])), "\x01\x02", 2);
+  for (const auto& [file, data] : {std::pair<std::string, std::string>{"stray.jpg", stray}, {"padded.jpg", padded},
+                                   {"turned.jpg", turned}, {"cmyk-stray.jpg", cmyk}}) {
     xueji::testing::write_file(dir / file, data);
-    EXPECT_EQ(load_message(dir / file), "loaded") << file;
+    ::testing::internal::CaptureStderr();
+    const std::string m = load_message(dir / file);
+    const std::string printed = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(m, "loaded") << file;
+    EXPECT_EQ(printed, "") << file;  // OpenCV's decoder printed "Corrupt JPEG data: 3 extraneous bytes"
+    const cv::Mat want = cv::imdecode(std::vector<uchar>(data.begin(), data.end()), cv::IMREAD_ANYCOLOR);
+    const cv::Mat got = load_image_file(dir / file)[0].image;
+    ASSERT_EQ(got.size(), want.size()) << file;
+    EXPECT_LT(cv::norm(got, want, cv::NORM_INF), 3) << file;
   }
+  EXPECT_EQ(load_image_file(dir / "turned.jpg")[0].image.cols, page.rows);
 }
 
 TEST(ImageLoader, PngCorruptionIsRefusedAndItsWarningsAreNotPrinted) {
