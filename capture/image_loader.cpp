@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "capture/image_checks.h"
 #include "models/error.h"
 
 namespace xueji {
@@ -222,6 +223,10 @@ std::vector<LoadedImage> load_image_file(const std::filesystem::path& file,
   try {
     if (format == Format::Tiff) {
       if (!cv::imreadmulti(file.string(), frames, cv::IMREAD_UNCHANGED)) frames.clear();
+    } else if (format == Format::Png) {
+      frames.push_back(decode_png(bytes, name));  // quiet and strict; keeps 16 bits and alpha
+    } else if (format == Format::Jpeg && check_jpeg_data(bytes, name)) {  // libjpeg only warns on corrupt data
+      frames.push_back(decode_jpeg_quietly(bytes, name));  // harmless warnings: not on the terminal
     } else {
       // JPEG: let libjpeg convert CMYK/YCCK to BGR (gray stays gray). PNG: keep 16 bits and alpha.
       const int flags = format == Format::Jpeg ? cv::IMREAD_ANYCOLOR : cv::IMREAD_UNCHANGED;

@@ -1,4 +1,5 @@
 #include "capture/sane_scanner.h"
+#include "capture/sane_env.h"
 
 #include <sane/sane.h>
 #include <sane/saneopts.h>
@@ -297,6 +298,7 @@ class SaneScanner final : public Scanner {
 }  // namespace
 
 SaneLibrary::SaneLibrary() {
+  prepare_sane_environment();  // net-snmp's notices off the terminal
   SANE_Int version = 0;
   if (SANE_Status s = sane_init(&version, nullptr); s != SANE_STATUS_GOOD)
     throw ScanError(fault_of(s), std::string("cannot start libsane: ") + sane_strstatus(s));

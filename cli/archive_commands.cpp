@@ -1,10 +1,17 @@
 #include "cli/archive_commands.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "archive/fixity.h"
+#include "archive/output_file.h"
+#include "cli/exit_codes.h"
+#include "cli/interrupt.h"
+#include "cli/plural.h"
 #include "indexer/page_index.h"
 #include "models/catalog.h"
 #include "models/error.h"
@@ -18,6 +25,31 @@
 namespace fs = std::filesystem;
 
 namespace xueji::cli {
+namespace {
+
+// After a cancelled import the rollback has run; says so, and asks for `xueji recover` when
+// the student's folders still hold files the catalog does not know.
+void report_cancelled_import(Catalog& catalog, const std::string& student) {
+  std::cerr << "xueji: error: import cancelled (Ctrl-C): nothing was filed\n";
+  std::vector<Finding> left;
+  try {
+    const StudentIdCheck id = check_student_id(student);
+    for (Finding& f : verify_archive(catalog, id.valid ? std::optional<std::string>(id.normalized) : std::nullopt))
+      if (f.kind == "unexpected") left.push_back(std::move(f));
+  } catch (const Error&) {
+    left.push_back({"unexpected", "", "the archive could not be checked"});
+  }
+  if (left.empty()) return;
+  for (const Finding& f : left) std::cerr << "xueji: left behind: " << (f.path.empty() ? f.detail : f.path) << "\n";
+  std::cerr << "xueji: run `xueji recover` to remove what the cancelled import left behind\n";
+}
+
+std::string reject_lines(const RosterReject& r) {
+  if (r.end_line > r.line) return "lines " + std::to_string(r.line) + "-" + std::to_string(r.end_line);
+  return "line " + std::to_string(r.line);
+}
+
+}  // namespace
 
 fs::path archive_dir(const std::string& option) {
   if (!option.empty()) return option;
@@ -46,8 +78,11 @@ int cmd_roster_import(const std::string& archive, const std::string& op, const s
             << " added, " << r.updated << " updated, " << r.unchanged << " unchanged, "
             << r.rejected.size() << " rejected\n";
   for (const RosterReject& rej : r.rejected)
-    std::cout << "  line " << rej.line << ": " << rej.reason << "\n";
-  return 0;
+    std::cout << "  " << reject_lines(rej) << ": " << rej.reason << "\n";
+  if (r.rejected.empty()) return code(Exit::Ok);
+  std::cerr << "xueji: error: " << count(static_cast<long long>(r.rejected.size()), "row", "rows") << " of " << file
+            << " rejected" << (dry_run ? "" : "; the other rows were imported") << "\n";
+  return code(Exit::BadInput);
 }
 
 int cmd_import(const std::string& archive, const std::string& op, const std::string& student,
@@ -72,9 +107,43 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
   PipelineParams params;
   params.workers = workers;
   params.ocr = ocr;
-  ImportResult r = import_document(catalog, req, params, progress);
-  std::cout << r.pdf_path.generic_string() << "\n";
-  return 0;
+  CancelToken cancel;
+  InterruptGuard guard(cancel);
+  try {
+    ImportResult r = import_document(catalog, req, params, progress, &cancel);
+    std::cout << r.pdf_path.generic_string() << "\n";
+    if (guard.interrupted()) std::cerr << "xueji: Ctrl-C came after the document was filed: it is kept\n";
+    return code(Exit::Ok);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Cancelled && !guard.interrupted()) throw;
+    report_cancelled_import(catalog, student);
+    return code(Exit::Cancelled);
+  }
+}
+
+std::string search_query(const std::vector<std::string>& args, const std::vector<std::string>& words,
+                         const std::vector<std::string>& extras) {
+  std::multiset<std::string> wanted(words.begin(), words.end());
+  for (const std::string& x : extras) {
+    if (x == "--") continue;
+    if (x.size() > 2 && x.compare(0, 2, "--") == 0)
+      throw Error(ErrorCode::InvalidArgument, "search: unknown option " + x +
+                                                  " (a query that begins with - may also be given after --)");
+    wanted.insert(x);
+  }
+  if (wanted.empty())
+    throw Error(ErrorCode::InvalidArgument, "search: QUERY is required, e.g. xueji search 张伟 or xueji search -type:体检表");
+  // In command-line order ("-转学 OR 休学" stays as written).
+  std::string query;
+  auto from = std::find(args.begin(), args.end(), "search");
+  for (auto it = from == args.end() ? args.begin() : from + 1; it != args.end() && !wanted.empty(); ++it) {
+    const auto w = wanted.find(*it);
+    if (w == wanted.end()) continue;
+    query += (query.empty() ? "" : " ") + *it;
+    wanted.erase(w);
+  }
+  for (const std::string& rest : wanted) query += (query.empty() ? "" : " ") + rest;
+  return query;
 }
 
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset,
@@ -103,7 +172,7 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
     return 0;
   }
   if (hits.empty() && results.total == 0) std::cout << "no results\n";
-  else std::cout << (results.total_exact ? "" : "about ") << results.total << (results.total == 1 ? " page\n" : " pages\n");
+  else std::cout << (results.total_exact ? "" : "about ") << pages(results.total) << "\n";
   for (const SearchHit& h : hits)
     std::cout << h.student_id << "  " << h.name << "  " << h.document << "  p." << h.page << "\n    "
               << h.snippet << "\n";
@@ -114,16 +183,17 @@ int cmd_index_rebuild(const std::string& archive, const std::string& op) {
   Catalog catalog(archive_dir(archive), op);
   Catalog::Write tx(catalog);
   PageIndex index(catalog.db());
-  const int pages = index.rebuild();
-  catalog.audit("index-rebuild", "index", "", std::to_string(pages) + " pages");
+  const int n = index.rebuild();
+  catalog.audit("index-rebuild", "index", "", std::to_string(n) + " pages");
   tx.commit();
-  std::cout << "index rebuilt: " << pages << " pages\n";
+  std::cout << "index rebuilt: " << pages(n) << "\n";
   return 0;
 }
 
 int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, const std::string& out,
             const std::string& level, const std::string& title, const std::string& student, int workers,
-            int jpeg_quality, const OcrParams& ocr) {
+            int jpeg_quality, const OcrParams& ocr, bool force) {
+  check_output_path(out, force);  // refused before the OCR, not after
   PdfJobParams params;
   params.workers = workers;
   params.ocr = ocr;
@@ -145,18 +215,19 @@ int cmd_pdf(const std::string& archive, const std::vector<std::string>& images, 
     }
   }
   std::vector<fs::path> files(images.begin(), images.end());
-  const int pages = make_pdf(files, out, params);
-  std::cout << out << " (" << pages << " pages, PDF/A-" << level << ")\n";
+  int n = 0;
+  write_output_file(out, force, [&](const fs::path& temp) { n = make_pdf(files, temp, params); });
+  std::cout << out << " (" << pages(n) << ", PDF/A-" << level << ")\n";
   return 0;
 }
 
 int cmd_check_pdf(const std::string& file, const std::string& level) {
   if (!fs::is_regular_file(file)) throw Error(ErrorCode::NotFound, "no such file: " + file);
-  int pages = 0;
-  const auto problems = check_pdfa(file, level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b, &pages);
+  int n = 0;
+  const auto problems = check_pdfa(file, level == "1b" ? PdfaLevel::A1b : PdfaLevel::A2b, &n);
   for (const auto& p : problems) std::cout << file << ": " << p << "\n";
-  if (problems.empty()) std::cout << file << ": PDF/A-" << level << " rules met (" << pages << " pages)\n";
-  return problems.empty() ? 0 : 3;
+  if (problems.empty()) std::cout << file << ": PDF/A-" << level << " rules met (" << pages(n) << ")\n";
+  return code(problems.empty() ? Exit::Ok : Exit::Findings);
 }
 
 }  // namespace xueji::cli

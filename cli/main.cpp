@@ -12,6 +12,8 @@
 #include "cli/archive_commands.h"
 #include "cli/integrity_commands.h"
 #include "cli/masked_output.h"
+#include "cli/exit_codes.h"
+#include "cli/help.h"
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
 #include "cli/scan_commands.h"
@@ -45,6 +47,8 @@ int main(int argc, char** argv) {
   ensure_thread_limit(argv);
   CLI::App app{"Xueji (学籍) — digitize and search student-record archives"};
   app.require_subcommand(1);
+  std::vector<std::string> help_words;
+  auto* help = add_help_command(app, help_words);
   std::string archive, op;
   app.add_option("--archive", archive, "archive folder (default: $XUEJI_ARCHIVE)");
   app.add_option("--operator", op, "who is making the change, for the audit trail (default: the OS user)");
@@ -80,14 +84,14 @@ int main(int argc, char** argv) {
   bool allow_duplicate = false;
   imp->add_flag("--allow-duplicate", allow_duplicate, "import images that are already in the archive");
 
-  std::string query;
+  std::vector<std::string> query;
   int limit = 20, offset = 0;
   bool json = false;
   auto* search = app.add_subcommand("search", "full-text search over all pages");
   search->add_option("QUERY", query,
                      "words, \"phrases\", a OR b, -word, student: name: grade: class: type: year: (Chinese matches "
-                     "as exact substrings, Traditional and Simplified alike)")
-      ->required();
+                     "as exact substrings, Traditional and Simplified alike)");
+  search->allow_extras();  // a query may begin with '-' (-type:体检表): see search_query()
   search->add_option("--limit", limit, "number of hits")->check(CLI::Range(1, 10000));
   search->add_option("--offset", offset, "skip this many hits")->check(CLI::Range(0, 100000000));
 
@@ -101,6 +105,7 @@ int main(int argc, char** argv) {
   analyze->add_option("IMAGE", analyze_images, "page images")->required();
 
   std::string clean_image, clean_master, clean_ocr;
+  bool force = false;
   auto* clean = app.add_subcommand("clean", "write the archival master (and the OCR image) of a scan");
   clean->add_option("IMAGE", clean_image, "page image")->required();
   clean->add_option("-o,--output", clean_master, "master image file (.png, .tif, .jpg)")->required();
@@ -170,6 +175,8 @@ int main(int argc, char** argv) {
                   "JPEG quality of gray and colour pages (default: chosen per page for 40 dB on its busiest parts)")
       ->check(CLI::Range(1, 100));
   for (auto* sub : {imp, ocr, scan, pdf}) add_engine_options(sub);
+  for (auto* sub : {clean, pdf})
+    sub->add_flag("--force", force, "replace an existing output file (never a device, FIFO or folder)");
   std::string check_file, check_level = "2b";
   auto* check_pdf = app.add_subcommand("check-pdf", "check a PDF against the PDF/A rules Xueji writes to");
   check_pdf->add_option("FILE", check_file, "PDF file")->required();
@@ -253,10 +260,15 @@ int main(int argc, char** argv) {
                     doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp, aud_head, cat_rebuild})
     archive_opt(sub);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (...) {
+    return report_current_exception(app);
+  }
   std::optional<cli::MaskedStdout> masked;
   if (!show_ids) masked.emplace();
   try {
+    if (*help) return cmd_help(app, help_words);
     if (show_ids && (!archive.empty() || std::getenv("XUEJI_ARCHIVE")) && !*cat_rebuild && !*init) {
       Catalog c = open();
       std::string command;
@@ -271,9 +283,10 @@ int main(int argc, char** argv) {
     const OcrParams ocr_params = ocr_options();
     if (*imp) return cmd_import(archive, op, student, doctype, images, quiet, declared, doc_date, workers, ocr_params, allow_duplicate);
     if (*index_rebuild) return cmd_index_rebuild(archive, op);
-    if (*search) return cmd_search(archive, query, limit, offset, json);
+    if (*search)
+      return cmd_search(archive, search_query({argv + 1, argv + argc}, query, search->remaining()), limit, offset, json);
     if (*analyze) return cli::cmd_analyze(analyze_images, json);
-    if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr);
+    if (*clean) return cli::cmd_clean(clean_image, clean_master, clean_ocr, force);
     if (*ocr) return cli::cmd_ocr(ocr_images, ocr_out, ocr_format, workers, ocr_params);
     if (*devices) return cli::cmd_devices(devices_json);
     if (*scan) {
@@ -285,7 +298,7 @@ int main(int argc, char** argv) {
       scan_args.ocr = ocr_params;
       return cli::cmd_scan(scan_args);
     }
-    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality, ocr_params);
+    if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality, ocr_params, force);
     if (*check_pdf) return cmd_check_pdf(check_file, check_level);
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }
@@ -304,12 +317,8 @@ int main(int argc, char** argv) {
     if (*aud_head) { Catalog c = open(); return cli::audit_head(c, json); }
     if (*cat_rebuild) return cli::catalog_rebuild(archive, op, rebuild_replace);
     if (*rep_comp) { Catalog c = open(); return cli::report_completeness(c, grade, class_name, json); }
-  } catch (const Error& e) {
-    std::cerr << "xueji: error: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "xueji: unexpected error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    return report_current_exception(app);
   }
   return 0;
 }

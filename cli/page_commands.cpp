@@ -5,11 +5,14 @@
 #include <map>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "archive/output_file.h"
+#include "cli/exit_codes.h"
 #include "models/error.h"
 #include "ocr/ocr_engine.h"
 #include "ocr/ocr_export.h"
@@ -20,13 +23,19 @@ namespace fs = std::filesystem;
 namespace xueji::cli {
 namespace {
 
-// Runs the cleanup stages (and the OCR orientation check where needed) on every frame.
-template <class Fn>
-void for_each_page(const std::vector<std::string>& images, Fn&& fn) {
+// Runs the cleanup stages (and the OCR orientation check where needed) on every frame. A file
+// that fails goes to `on_error` (which may rethrow) and the next file is processed.
+template <class Fn, class OnError>
+void for_each_page(const std::vector<std::string>& images, Fn&& fn, OnError&& on_error) {
   EnginePool engines({}, 1);
   const StageFactory stages = [](const EngineProvider& e) { return cleanup_stages(StageParams{}, e); };
-  for (const std::string& file : images)
-    process_images({file}, {}, stages, engines, nullptr, [&](PageWork& work) { fn(file, work); });
+  for (const std::string& file : images) {
+    try {
+      process_images({file}, {}, stages, engines, nullptr, [&](PageWork& work) { fn(file, work); });
+    } catch (const Error& e) {
+      on_error(e);
+    }
+  }
 }
 
 nlohmann::json to_json(const std::string& file, const PageWork& w) {
@@ -61,21 +70,33 @@ nlohmann::json to_json(const std::string& file, const PageWork& w) {
 }  // namespace
 
 int cmd_analyze(const std::vector<std::string>& images, bool json) {
-  for_each_page(images, [&](const std::string& file, const PageWork& w) {
-    const nlohmann::json j = to_json(file, w);
-    if (json) {
-      std::cout << j.dump() << "\n";
-      return;
-    }
-    std::cout << j["file"].get<std::string>() << ": skew " << j["skew_deg"] << "°, orientation "
-              << j["orientation"] << ", " << (j["blank"].get<bool>() ? "blank, " : "")
-              << j["color"].get<std::string>() << (j["seal"].get<bool>() ? ", seal" : "")
-              << ", content " << j["content_bbox"].dump() << ", confidence " << j["confidence"] << "\n";
-  });
-  return 0;
+  // Every file is analysed; a bad one is reported and the others go on.
+  std::optional<Exit> failed;
+  for_each_page(
+      images,
+      [&](const std::string& file, const PageWork& w) {
+        const nlohmann::json j = to_json(file, w);
+        if (json) {
+          std::cout << j.dump() << "\n";
+          return;
+        }
+        std::cout << j["file"].get<std::string>() << ": skew " << j["skew_deg"] << "°, orientation "
+                  << j["orientation"] << ", " << (j["blank"].get<bool>() ? "blank, " : "")
+                  << j["color"].get<std::string>() << (j["seal"].get<bool>() ? ", seal" : "")
+                  << ", content " << j["content_bbox"].dump() << ", confidence " << j["confidence"] << "\n";
+      },
+      [&](const Error& e) {
+        std::cout.flush();
+        std::cerr << "xueji: error: " << e.what() << "\n";
+        if (!failed) failed = exit_for(e.code());
+      });
+  if (failed && images.size() > 1) std::cerr << "xueji: error: not every file could be analysed\n";
+  return code(failed.value_or(Exit::Ok));
 }
 
-int cmd_clean(const std::string& image, const std::string& master, const std::string& ocr_image) {
+int cmd_clean(const std::string& image, const std::string& master, const std::string& ocr_image, bool force) {
+  check_output_path(master, force);  // refused before the work, not after
+  if (!ocr_image.empty()) check_output_path(ocr_image, force);
   int frame = 0;
   for_each_page({image}, [&](const std::string&, const PageWork& w) {
     ++frame;
@@ -84,15 +105,15 @@ int cmd_clean(const std::string& image, const std::string& master, const std::st
       const fs::path p(path);
       return (p.parent_path() / (p.stem().string() + "-" + std::to_string(frame) + p.extension().string())).string();
     };
-    if (!cv::imwrite(name(master), w.cleaned.master))
-      throw Error(ErrorCode::Io, "cannot write " + name(master));
-    std::cout << name(master) << "\n";
-    if (!ocr_image.empty()) {
-      if (!cv::imwrite(name(ocr_image), w.cleaned.ocr_image))
-        throw Error(ErrorCode::Io, "cannot write " + name(ocr_image));
-      std::cout << name(ocr_image) << "\n";
-    }
-  });
+    auto write = [&](const std::string& path, const cv::Mat& m) {
+      write_output_file(path, force, [&](const fs::path& temp) {
+        if (!cv::imwrite(temp.string(), m)) throw Error(ErrorCode::Io, "cannot write " + path);
+      });
+      std::cout << path << "\n";
+    };
+    write(name(master), w.cleaned.master);
+    if (!ocr_image.empty()) write(name(ocr_image), w.cleaned.ocr_image);
+  }, [](const Error&) { throw; });
   return 0;
 }
 

@@ -6,7 +6,10 @@
 
 #include "archive/fixity.h"
 #include "models/audit.h"
+#include "cli/exit_codes.h"
+#include "cli/plural.h"
 #include "models/error.h"
+#include "models/student_filter.h"
 #include "models/roster.h"
 #include "models/student_id.h"
 #include "pipeline/document_ops.h"
@@ -80,7 +83,7 @@ void note_access(Catalog& c, const std::string& action, const std::string& objec
 }
 
 int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json_out) {
-  const auto students = c.students(grade, class_name);
+  const auto students = filter_students(c.students(), grade, class_name);
   if (json_out) {
     json a = json::array();
     for (const Student& s : students) a.push_back(student_json(s));
@@ -90,7 +93,7 @@ int student_list(Catalog& c, const std::string& grade, const std::string& class_
   for (const Student& s : students)
     std::cout << s.id << "  " << s.name << "  " << s.gender << "  " << s.birth_date << "  " << s.grade << " "
               << s.class_name << "  " << s.status << "\n";
-  std::cout << students.size() << " students\n";
+  std::cout << count(static_cast<long long>(students.size()), "student", "students") << "\n";
   return 0;
 }
 
@@ -109,7 +112,7 @@ int student_show(Catalog& c, const std::string& id, bool json_out) {
   std::cout << s->id << "  " << s->name << "\n  性别 " << s->gender << "  出生日期 " << s->birth_date << "  民族 "
             << s->ethnicity << "\n  " << s->school << " " << s->grade << " " << s->class_name << "  " << s->status << "\n";
   for (const DocumentRecord& d : docs)
-    std::cout << "  [" << d.id << "] " << d.doc_type << "  " << d.pdf_path << "  " << d.pages.size() << " pages\n";
+    std::cout << "  [" << d.id << "] " << d.doc_type << "  " << d.pdf_path << "  " << pages(static_cast<long long>(d.pages.size())) << "\n";
   return 0;
 }
 
@@ -142,8 +145,8 @@ int document_list(Catalog& c, const std::string& student, bool deleted, bool jso
   }
   for (const DocumentRecord& d : docs)
     std::cout << "[" << d.id << "] " << d.student_id << "  " << d.doc_type << "  " << d.pdf_path << "  "
-              << d.pages.size() << " pages" << (d.deleted_at.empty() ? "" : "  (deleted " + d.deleted_at + ")") << "\n";
-  std::cout << docs.size() << " documents\n";
+              << pages(static_cast<long long>(d.pages.size())) << (d.deleted_at.empty() ? "" : "  (deleted " + d.deleted_at + ")") << "\n";
+  std::cout << count(static_cast<long long>(docs.size()), "document", "documents") << "\n";
   return 0;
 }
 
@@ -212,9 +215,9 @@ int verify(Catalog& c, const std::string& student, bool json_out) {
   } else {
     for (const Finding& f : findings) std::cout << f.kind << ": " << (f.path.empty() ? "" : f.path + ": ") << f.detail << "\n";
     std::cout << (findings.empty() ? "archive verified: every file present and unchanged, audit trail intact\n"
-                                   : std::to_string(findings.size()) + " findings\n");
+                                   : count(static_cast<long long>(findings.size()), "finding", "findings") + "\n");
   }
-  return findings.empty() ? 0 : 3;
+  return code(findings.empty() ? Exit::Ok : Exit::Findings);
 }
 
 int recover(Catalog& c) {
@@ -224,9 +227,10 @@ int recover(Catalog& c) {
   for (const std::string& f : r.in_use) std::cout << "left alone (an import still running): " << f << "\n";
   for (const std::string& f : r.left) std::cout << "left alone (not made by Xueji): " << f << "\n";
   for (long long id : r.stale_reservations) std::cout << "ended the reservation of interrupted import " << id << "\n";
-  std::cout << r.quarantined.size() << (r.quarantined.size() == 1 ? " file" : " files") << " the catalog does not list moved to "
-            << (r.quarantine_folder.empty() ? std::string(".quarantine/") : r.quarantine_folder) << ", " << r.removed.size()
-            << (r.removed.size() == 1 ? " temporary file" : " temporary files") << " removed; nothing else was deleted\n";
+  std::cout << count(static_cast<long long>(r.quarantined.size()), "file", "files") << " the catalog does not list moved to "
+            << (r.quarantine_folder.empty() ? std::string(".quarantine/") : r.quarantine_folder) << ", "
+            << count(static_cast<long long>(r.removed.size()), "temporary file", "temporary files")
+            << " removed; nothing else was deleted\n";
   return 0;
 }
 
@@ -253,7 +257,7 @@ int report_completeness(Catalog& c, const std::string& grade, const std::string&
     if (t.required) required.push_back(t);
   json rows = json::array();
   int complete = 0;
-  const auto students = c.students(grade, class_name);
+  const auto students = filter_students(c.students(), grade, class_name);
   for (const Student& s : students) {
     const auto docs = c.documents(s.id);
     json present = json::array(), missing = json::array(), incomplete = json::array();
@@ -288,10 +292,11 @@ int report_completeness(Catalog& c, const std::string& grade, const std::string&
       for (const auto& m : r["missing"]) std::cout << " " << m.get<std::string>();
     }
     for (const auto& i : r["incomplete"])
-      std::cout << "  " << i["doc_type"].get<std::string>() << " has " << i["pages"] << " of " << i["declared_pages"] << " pages";
+      std::cout << "  " << i["doc_type"].get<std::string>() << " has " << i["pages"] << " of "
+                << pages(i["declared_pages"].get<long long>());
     std::cout << "\n";
   }
-  std::cout << complete << " of " << students.size() << " students complete\n";
+  std::cout << complete << " of " << count(static_cast<long long>(students.size()), "student", "students") << " complete\n";
   return 0;
 }
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/archive_commands.h"
+#include "cli/exit_codes.h"
+#include "cli/plural.h"
 #include "pipeline/scan_job.h"
 
 namespace xueji::cli {
@@ -61,7 +63,7 @@ int cmd_scan(const ScanArgs& a) {
   SaneLibrary sane;
   try {
     const ScanJobResult r = run_scan_job(catalog, sane, req, params, progress);
-    std::cerr << "job " << r.job << ": " << r.pages_scanned << " page(s) scanned in " << r.capture_seconds << " s, "
+    std::cerr << "job " << r.job << ": " << pages(r.pages_scanned) << " scanned in " << r.capture_seconds << " s, "
               << r.pages_in_job << " in the job\n";
     if (a.json) {
       nlohmann::json j = {{"job", r.job}, {"pages_scanned", r.pages_scanned}, {"pages_in_job", r.pages_in_job},
@@ -77,11 +79,11 @@ int cmd_scan(const ScanArgs& a) {
     return 0;
   } catch (const ScanError& e) {
     const std::string& job = req.job;
-    std::cerr << "xueji: scanner: " << e.what() << "\n"
+    std::cerr << "xueji: error: scanner: " << e.what() << "\n"
               << "xueji: 扫描仪：" << fault_message_zh(e.fault()) << "\n";
     std::cerr << "xueji: the pages scanned so far are kept in the capture journal; continue with: xueji scan --continue "
               << job << "\n";
-    return 4;
+    return code(Exit::ScannerFault);
   }
 }
 

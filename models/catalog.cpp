@@ -348,6 +348,10 @@ void Catalog::set_doc_type(const DocType& t) {
   if (!is_valid_type_code(t.code))
     throw Error(ErrorCode::InvalidArgument, "type code '" + t.code + "' must be 1-8 upper-case letters or digits");
   Write tx(*this);
+  for (const DocType& other : doc_types())  // a clear message instead of the UNIQUE constraint's
+    if (other.code == t.code && other.name != t.name)
+      throw Error(ErrorCode::InvalidArgument, "type code " + t.code + " is already used by " + other.name +
+                                                  "; choose another --code");
   sql::Stmt st(db_,
                "INSERT INTO doc_types(name,code,required,position) VALUES(?1,?2,?3,"
                "(SELECT COALESCE(MAX(position),0)+1 FROM doc_types)) "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -64,6 +65,17 @@ std::string normalize_gender(const std::string& g) {
   return g;
 }
 
+// The first known column whose field holds a line break.
+std::optional<int> multiline_column(const CsvRow& row, const int (&index)[kColumnCount]) {
+  for (int c = 0; c < kColumnCount; ++c) {
+    if (index[c] < 0 || static_cast<size_t>(index[c]) >= row.fields.size()) continue;
+    const std::string& f = row.fields[static_cast<size_t>(index[c])];
+    const std::string t = trim(f);
+    if (t.find('\n') != std::string::npos || t.find('\r') != std::string::npos) return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string normalize_date(std::string_view raw) {
@@ -120,8 +132,21 @@ RosterParse parse_roster(std::string_view bytes) {
       return i < row.fields.size() ? trim(row.fields[i]) : std::string();
     };
     auto reject = [&](std::string reason) {
-      out.rejected.push_back({row.line, std::move(reason)});
+      if (row.end_line > row.line)
+        reason = "a quoted field runs from line " + std::to_string(row.line) + " to line " +
+                 std::to_string(row.end_line) + " (an unbalanced quote?) and the record is not a valid row: " + reason;
+      out.rejected.push_back({row.line, std::max(row.line, row.end_line), std::move(reason)});
     };
+    if (row.unterminated_quote) {
+      reject("a quote opened on this line is never closed");
+      continue;
+    }
+    // RFC 4180 lets a quoted field hold line breaks, but no roster column does: a break in one
+    // is a quote that swallowed the next row(s).
+    if (const auto broken = multiline_column(row, index)) {
+      reject(std::string(kCanonical[*broken]) + " holds a line break");
+      continue;
+    }
     StudentIdCheck id = check_student_id(field(kId));
     if (!id.valid) {
       reject("学籍号 '" + field(kId) + "': " + id.reason);

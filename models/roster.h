@@ -15,7 +15,8 @@ namespace xueji {
 class Catalog;
 
 struct RosterReject {
-  int line = 0;  // 1-based line in the file
+  int line = 0;      // 1-based line in the file where the record starts
+  int end_line = 0;  // and where it ends (> line when a quoted field spans lines)
   std::string reason;
 };
 

@@ -3,6 +3,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <random>
+
 #include "capture/image_loader.h"
 #include "models/error.h"
 #include "tests/test_util.h"
@@ -141,4 +144,146 @@ TEST(ImageLoader, HandlesOddFormatsOrRefusesThemClearly) {
   const cv::Vec3b paper = c[0].image.at<cv::Vec3b>(40, 60), ink = c[0].image.at<cv::Vec3b>(15, 20);
   EXPECT_GT(paper[0], 200);
   EXPECT_LT(ink[0], 60);
+}
+
+namespace {
+
+// A page-like picture: paper, noise, many dark marks, so that the scan data is long.
+cv::Mat busy_page() {
+  cv::Mat m(900, 700, CV_8UC3, cv::Scalar(235, 235, 230));
+  cv::RNG rng(14);
+  cv::Mat noise(m.size(), CV_8UC3);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 6);
+  m += noise;
+  for (int i = 0; i < 400; ++i)
+    cv::rectangle(m, cv::Rect(rng.uniform(0, 680), rng.uniform(0, 880), rng.uniform(3, 20), rng.uniform(3, 20)),
+                  cv::Scalar(rng.uniform(0, 90), rng.uniform(0, 90), rng.uniform(0, 90)), cv::FILLED);
+  return m;
+}
+
+std::string encode_jpeg(const cv::Mat& m, bool progressive = false) {
+  std::vector<uchar> buf;
+  cv::imencode(".jpg", m, buf, {cv::IMWRITE_JPEG_QUALITY, 85, cv::IMWRITE_JPEG_PROGRESSIVE, progressive ? 1 : 0});
+  return std::string(buf.begin(), buf.end());
+}
+
+// Offset of the first byte after the (first) SOS segment: the entropy-coded data.
+size_t scan_start(const std::string& j) {
+  const size_t sos = j.find("\xFF\xDA");
+  return sos + 2 + ((static_cast<unsigned char>(j[sos + 2]) << 8) | static_cast<unsigned char>(j[sos + 3]));
+}
+
+std::string load_message(const std::filesystem::path& p) {
+  try {
+    load_image_file(p);
+  } catch (const Error& e) {
+    return std::string(to_string(e.code())) + ": " + e.what();
+  }
+  return "loaded";
+}
+
+}  // namespace
+
+// Issue 14, defect 4: libjpeg only warns on scrambled entropy data and OpenCV returned a grey
+// page; such files are refused, with the file named.
+TEST(ImageLoader, RefusesJpegWithScrambledEntropyData) {
+  TempDir dir;
+  const std::string jpg = encode_jpeg(busy_page());
+  const size_t s = scan_start(jpg);
+  ASSERT_GT(jpg.size(), s + 20000);
+  std::mt19937 rng(4);
+
+  // Random bytes over a stretch of the scan (markers included, as a bad disk block makes).
+  std::string random = jpg;
+  for (size_t i = s + 4000; i < s + 6000; ++i) random[i] = static_cast<char>(rng() & 0xFF);
+  // Scrambled without creating a marker: every byte of a stretch XORed, 0xFF and the stuffed
+  // 0x00 after it left alone, so libjpeg finds no marker and just decodes nonsense.
+  std::string xored = jpg;
+  for (size_t i = s + 3000; i < jpg.size() - 2; ++i) {
+    const unsigned char c = static_cast<unsigned char>(xored[i]);
+    if (c == 0xFF || static_cast<unsigned char>(xored[i - 1]) == 0xFF) continue;
+    unsigned char x = static_cast<unsigned char>(c ^ (rng() & 0x7F));
+    if (x == 0xFF) x = 0xFE;
+    xored[i] = static_cast<char>(x);
+  }
+  // Two stretches swapped: every byte is real scan data, in the wrong place.
+  std::string swapped = jpg;
+  std::swap_ranges(swapped.begin() + long(s) + 2001, swapped.begin() + long(s) + 5001, swapped.begin() + long(s) + 9001);
+  for (const auto& [file, data] : {std::pair<std::string, std::string>{"random.jpg", random},
+                                   {"xored.jpg", xored}, {"swapped.jpg", swapped}}) {
+    xueji::testing::write_file(dir / file, data);
+    const std::string m = load_message(dir / file);
+    EXPECT_NE(m.find("bad image: " + file + ": corrupt JPEG"), std::string::npos) << m;
+  }
+  // The same picture, progressive and damaged in its first scan.
+  std::string prog = encode_jpeg(busy_page(), true);
+  const size_t ps = scan_start(prog);
+  for (size_t i = ps + 100; i < ps + 400 && i < prog.size() - 2; ++i) prog[i] = static_cast<char>(rng() & 0xFF);
+  xueji::testing::write_file(dir / "prog-bad.jpg", prog);
+  EXPECT_EQ(load_error(dir / "prog-bad.jpg"), ErrorCode::BadImage);
+}
+
+TEST(ImageLoader, AcceptsProgressiveJpegAndHarmlessJpegOddities) {
+  TempDir dir;
+  const cv::Mat page = busy_page();
+  xueji::testing::write_file(dir / "prog.jpg", encode_jpeg(page, true));
+  auto p = load_image_file(dir / "prog.jpg");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_LT(cv::norm(p[0].image, page, cv::NORM_L1) / double(page.total() * 3), 6.0);
+
+  const std::string jpg = encode_jpeg(page);
+  // Stray bytes between two header segments (after APP0), as some cameras write.
+  const size_t app0_end = 4 + ((static_cast<unsigned char>(jpg[4]) << 8) | static_cast<unsigned char>(jpg[5]));
+  std::string stray = jpg;
+  stray.insert(app0_end, "\x00\x01\x02", 3);
+  // A padding byte before the end marker ("1 extraneous bytes before marker 0xd9").
+  std::string padded = jpg;
+  padded.insert(padded.size() - 2, std::string("\x00", 1));
+  // And with an EXIF orientation (6: turn 90° clockwise), which the quiet decoder applies too.
+  std::string exif = std::string("\xFF\xE1\x00\x22", 4) + std::string("Exif\0\0", 6) + std::string("MM\0\x2A\0\0\0\x08", 8) +
+                     std::string("\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0", 14) + std::string("\0\0\0\0", 4);
+  std::string turned = stray;
+  turned.insert(app0_end, exif);
+  // A CMYK JPEG with stray bytes: the quiet decoder converts CMYK as OpenCV does.
+  std::string cmyk = xueji::testing::read_file(XUEJI_TEST_DATA "/cmyk.jpg");
+  cmyk.insert(4 + ((static_cast<unsigned char>(cmyk[4]) << 8) | static_cast<unsigned char>(cmyk[5])), "\x01\x02", 2);
+  for (const auto& [file, data] : {std::pair<std::string, std::string>{"stray.jpg", stray}, {"padded.jpg", padded},
+                                   {"turned.jpg", turned}, {"cmyk-stray.jpg", cmyk}}) {
+    xueji::testing::write_file(dir / file, data);
+    ::testing::internal::CaptureStderr();
+    const std::string m = load_message(dir / file);
+    const std::string printed = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(m, "loaded") << file;
+    EXPECT_EQ(printed, "") << file;  // OpenCV's decoder printed "Corrupt JPEG data: 3 extraneous bytes"
+    const cv::Mat want = cv::imdecode(std::vector<uchar>(data.begin(), data.end()), cv::IMREAD_ANYCOLOR);
+    const cv::Mat got = load_image_file(dir / file)[0].image;
+    ASSERT_EQ(got.size(), want.size()) << file;
+    EXPECT_LT(cv::norm(got, want, cv::NORM_INF), 3) << file;
+  }
+  EXPECT_EQ(load_image_file(dir / "turned.jpg")[0].image.cols, page.rows);
+}
+
+TEST(ImageLoader, PngCorruptionIsRefusedAndItsWarningsAreNotPrinted) {
+  TempDir dir;
+  std::vector<uchar> buf;
+  ASSERT_TRUE(cv::imencode(".png", busy_page(), buf));
+  std::string png(buf.begin(), buf.end());
+  // A flipped byte inside IDAT: the chunk's CRC no longer matches.
+  std::string flipped = png;
+  const size_t idat = flipped.find("IDAT");
+  flipped[idat + 200] = static_cast<char>(flipped[idat + 200] ^ 0x55);
+  xueji::testing::write_file(dir / "flipped.png", flipped);
+  const std::string m = load_message(dir / "flipped.png");
+  EXPECT_NE(m.find("bad image: flipped.png: corrupt PNG"), std::string::npos) << m;
+
+  // An ancillary chunk with a wrong CRC draws a libpng warning: loaded, and nothing printed.
+  std::string text = png;
+  const std::string chunk = std::string("\x00\x00\x00\x05tEXtab\x00xy", 13) + std::string("\x00\x00\x00\x00", 4);
+  text.insert(33, chunk);  // after the signature and IHDR
+  xueji::testing::write_file(dir / "warns.png", text);
+  ::testing::internal::CaptureStderr();
+  const std::string loaded = load_message(dir / "warns.png");
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(loaded, "loaded");
+  EXPECT_EQ(printed, "");
 }

@@ -127,3 +127,77 @@ TEST(Roster, EveryRowRejectionReason) {
   EXPECT_NE(reasons[7].find("18 characters"), std::string::npos);
   EXPECT_NE(reasons[8].find("NUL"), std::string::npos) << reasons[8];
 }
+
+// Issue 14, defect 10: an unbalanced quote must not merge rows into one record silently.
+TEST(Roster, QuoteSpanningTwoRowsRejectsTheRecordWithBothLineNumbers) {
+  const std::string header = "学籍号,姓名,性别,出生日期,年级,班级\n";
+  // The quote opens in 姓名 on line 2 and closes on line 3: one RFC 4180 record over two lines.
+  RosterParse p = parse_roster(header +
+                               "G11010519491231002X,\"张伟,男,1949/12/31,2015级,3班\n"
+                               "G370102200801023180,李四\",男,2008-01-02,2015级,3班\n"
+                               "L110105200802291234,王明,女,20080229,2015级,4班\n");
+  ASSERT_EQ(p.rows.size(), 1u);
+  EXPECT_EQ(p.rows[0].second.id, "L110105200802291234");
+  ASSERT_EQ(p.rejected.size(), 1u);
+  EXPECT_EQ(p.rejected[0].line, 2);
+  EXPECT_EQ(p.rejected[0].end_line, 3);
+  EXPECT_NE(p.rejected[0].reason.find("line 2 to line 3"), std::string::npos) << p.rejected[0].reason;
+  EXPECT_NE(p.rejected[0].reason.find("姓名 holds a line break"), std::string::npos) << p.rejected[0].reason;
+
+  // The quote opens before the 学籍号: the record's 学籍号 holds two whole rows.
+  RosterParse id = parse_roster(header +
+                                "\"G11010519491231002X,张伟,男,1949/12/31,2015级,3班\n"
+                                "G370102200801023180,李四,男,2008-01-02,2015级,3班\"\n");
+  EXPECT_TRUE(id.rows.empty());
+  ASSERT_EQ(id.rejected.size(), 1u);
+  EXPECT_EQ(id.rejected[0].end_line, 3);
+  EXPECT_NE(id.rejected[0].reason.find("学籍号 holds a line break"), std::string::npos) << id.rejected[0].reason;
+}
+
+TEST(Roster, QuoteNeverClosedLosesOnlyItsOwnLine) {
+  RosterParse p = parse_roster(
+      "学籍号,姓名,性别,出生日期,年级,班级\n"
+      "G11010519491231002X,\"张伟,男,1949/12/31,2015级,3班\n"
+      "G370102200801023180,李四,男,2008-01-02,2015级,3班\n"
+      "L110105200802291234,王明,女,20080229,2015级,4班\n");
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].first, 3);
+  EXPECT_EQ(p.rows[1].first, 4);
+  ASSERT_EQ(p.rejected.size(), 1u);
+  EXPECT_EQ(p.rejected[0].line, 2);
+  EXPECT_EQ(p.rejected[0].end_line, 2);
+  EXPECT_NE(p.rejected[0].reason.find("never closed"), std::string::npos) << p.rejected[0].reason;
+}
+
+TEST(Roster, LineBreakInAQuotedNoteColumnIsStillRfc4180) {
+  RosterParse p = parse_roster(
+      "学籍号,姓名,性别,出生日期,年级,班级,备注\n"
+      "G11010519491231002X,张伟,男,1949/12/31,2015级,3班,\"第一行\n第二行\"\n"
+      "L110105200802291234,王明,女,20080229,2015级,4班,\n");
+  EXPECT_TRUE(p.rejected.empty()) << p.rejected[0].reason;
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[1].first, 4);
+}
+
+TEST(Roster, BadGb18030ByteIsReportedWithLineAndOffset) {
+  const std::string gb = convert_encoding(
+      "学籍号,姓名,性别,出生日期,年级,班级\n"
+      "G11010519491231002X,张伟,男,1949/12/31,2015级,3班\n"
+      "L110105200802291234,王明,女,20080229,2015级,4班\n",
+      "UTF-8", "GB18030");
+  const size_t line3 = gb.find("L1101");
+  ASSERT_NE(line3, std::string::npos);
+  std::string bad = gb;
+  bad.insert(line3 + 20, "\xFF");  // after "L110105200802291234,"
+  try {
+    parse_roster(bad);
+    FAIL() << "a bad byte was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::BadEncoding);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("GB18030"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("line 3"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("byte offset " + std::to_string(line3 + 20)), std::string::npos) << msg;
+    EXPECT_NE(msg.find("0xFF"), std::string::npos) << msg;
+  }
+}
