@@ -102,7 +102,9 @@ int cmd_import(const std::string& archive, const std::string& op, const std::str
   ProgressFn progress;
   if (!quiet)
     progress = [](const Progress& p) {
-      if (p.stage == "page") std::cerr << "  page " << p.done << " done\n";
+      if (p.kind == ProgressKind::PageDone)
+        std::cerr << "  page " << p.index << " done" << (p.page.blank ? " (blank)" : "")
+                  << (p.page.review.empty() ? "" : " — to review: " + p.page.review.front()) << "\n";
     };
   PipelineParams params;
   params.workers = workers;

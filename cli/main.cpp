@@ -248,16 +248,22 @@ int main(int argc, char** argv) {
   bool rebuild_replace = false;
   auto* cat_rebuild = cat->add_subcommand("rebuild", "rebuild a lost catalog from the archive's PDFs, manifests and masters");
   cat_rebuild->add_flag("--replace", rebuild_replace, "set the existing catalog aside (never deleted) and rebuild");
+  auto* jr = app.add_subcommand("journal", "the capture journal (scanned pages before they are filed)");
+  jr->require_subcommand(1);
+  auto* jr_list = jr->add_subcommand("list", "capture jobs, their state and the pages not yet filed");
+  int prune_days = 30;
+  auto* jr_prune = jr->add_subcommand("prune", "remove jobs whose pages were filed (and empty jobs); never unfiled pages");
+  jr_prune->add_option("--older-than", prune_days, "days since the job last changed (default 30)")->check(CLI::Range(0, 100000));
   auto* rep = app.add_subcommand("report", "reports");
   rep->require_subcommand(1);
   auto* rep_comp = rep->add_subcommand("completeness", "required document types present, missing or incomplete");
   rep_comp->add_option("--grade", grade);
   rep_comp->add_option("--class", class_name);
 
-  for (auto* sub : {search, analyze, stu_list, stu_show, doc_list, doc_show, dt_list, ver, lg, rep_comp, aud_head})
+  for (auto* sub : {search, analyze, stu_list, stu_show, doc_list, doc_show, dt_list, ver, lg, rep_comp, aud_head, jr_list})
     sub->add_flag("--json", json, "JSON output");
   for (auto* sub : {roster_import, imp, search, pdf, stu_list, stu_show, stu_add, stu_edit, doc_list, doc_show, doc_move,
-                    doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp, aud_head, cat_rebuild})
+                    doc_delete, doc_purge, dt_list, dt_set, ver, rec, lg, rep_comp, aud_head, cat_rebuild, jr_list, jr_prune})
     archive_opt(sub);
 
   try {
@@ -315,6 +321,8 @@ int main(int argc, char** argv) {
     if (*rec) { Catalog c = open(); return cli::recover(c); }
     if (*lg) { Catalog c = open(); return cli::log(c, student, access_log, json); }
     if (*aud_head) { Catalog c = open(); return cli::audit_head(c, json); }
+    if (*jr_list) { Catalog c = open(); return cli::journal_list(c, json); }
+    if (*jr_prune) { Catalog c = open(); return cli::journal_prune(c, prune_days); }
     if (*cat_rebuild) return cli::catalog_rebuild(archive, op, rebuild_replace);
     if (*rep_comp) { Catalog c = open(); return cli::report_completeness(c, grade, class_name, json); }
   } catch (...) {

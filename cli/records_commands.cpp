@@ -1,5 +1,6 @@
 #include "cli/records_commands.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "models/student_filter.h"
 #include "models/roster.h"
 #include "models/student_id.h"
+#include "pipeline/capture_journal.h"
 #include "pipeline/document_ops.h"
 
 using nlohmann::json;
@@ -207,7 +209,11 @@ int doctype_set(Catalog& c, const std::string& name, const std::string& code, st
 }
 
 int verify(Catalog& c, const std::string& student, bool json_out) {
-  const auto findings = verify_archive(c, student.empty() ? std::nullopt : std::optional<std::string>(normalize_id(student)));
+  auto findings = verify_archive(c, student.empty() ? std::nullopt : std::optional<std::string>(normalize_id(student)));
+  if (student.empty())  // scanned pages not yet filed: each must still be the page scanned
+    for (const std::string& job : CaptureJournal::jobs(c.root()))
+      for (const CaptureJournal::PageCheck& p : CaptureJournal(c.root(), job, true).check_pages())
+        if (p.changed) findings.push_back({"journal", ".journal/" + job + "/" + p.page, p.message});
   if (json_out) {
     json a = json::array();
     for (const Finding& f : findings) a.push_back({{"kind", f.kind}, {"path", f.path}, {"detail", f.detail}});
@@ -260,11 +266,16 @@ int report_completeness(Catalog& c, const std::string& grade, const std::string&
   const auto students = filter_students(c.students(), grade, class_name);
   for (const Student& s : students) {
     const auto docs = c.documents(s.id);
-    json present = json::array(), missing = json::array(), incomplete = json::array();
+    json present = json::array(), missing = json::array(), incomplete = json::array(), blank = json::array();
     for (const DocType& t : required) {
       bool found = false, short_pages = false;
       for (const DocumentRecord& d : docs)
         if (d.doc_type == t.name) {
+          // A document of blank pages only is no document of its type: flagged, not counted.
+          if (!d.pages.empty() && std::all_of(d.pages.begin(), d.pages.end(), [](const PageRecord& p) { return p.blank; })) {
+            blank.push_back({{"doc_type", t.name}, {"document", d.pdf_path}, {"pages", d.pages.size()}});
+            continue;
+          }
           found = true;
           if (d.declared_pages && static_cast<int>(d.pages.size()) < *d.declared_pages) {
             short_pages = true;
@@ -278,7 +289,8 @@ int report_completeness(Catalog& c, const std::string& grade, const std::string&
     const bool ok = missing.empty() && incomplete.empty();
     complete += ok;
     rows.push_back({{"student_id", s.id}, {"name", s.name}, {"grade", s.grade}, {"class", s.class_name},
-                    {"present", present}, {"missing", missing}, {"incomplete", incomplete}, {"complete", ok}});
+                    {"present", present}, {"missing", missing}, {"incomplete", incomplete}, {"blank", blank},
+                    {"complete", ok}});
   }
   if (json_out) {
     print_json(rows);
@@ -294,9 +306,44 @@ int report_completeness(Catalog& c, const std::string& grade, const std::string&
     for (const auto& i : r["incomplete"])
       std::cout << "  " << i["doc_type"].get<std::string>() << " has " << i["pages"] << " of "
                 << pages(i["declared_pages"].get<long long>());
+    for (const auto& b : r["blank"])
+      std::cout << "  " << b["doc_type"].get<std::string>() << " " << b["document"].get<std::string>()
+                << " has only blank pages (not counted)";
     std::cout << "\n";
   }
   std::cout << complete << " of " << count(static_cast<long long>(students.size()), "student", "students") << " complete\n";
+  return 0;
+}
+
+int journal_list(Catalog& c, bool json_out) {
+  const std::vector<JournalJob> jobs = journal_jobs(c.root());
+  if (json_out) {
+    json a = json::array();
+    for (const JournalJob& j : jobs)
+      a.push_back({{"job", j.name}, {"state", j.state}, {"pages", j.pages}, {"student_id", j.student},
+                   {"doc_type", j.doc_type}, {"created", j.created}, {"updated", j.updated},
+                   {"document_id", j.document_id ? json(j.document_id) : json(nullptr)}});
+    print_json(a);
+    return 0;
+  }
+  for (const JournalJob& j : jobs)
+    std::cout << j.name << "  " << j.state << "  " << count(j.pages, "page", "pages") << " not filed"
+              << (j.student.empty() ? "" : "  " + j.student + " " + j.doc_type)
+              << (j.document_id ? "  -> document " + std::to_string(j.document_id) : "") << "  (updated " << j.updated << ")\n";
+  std::cout << count(static_cast<long long>(jobs.size()), "capture job", "capture jobs") << "\n";
+  return 0;
+}
+
+int journal_prune(Catalog& c, int older_than_days) {
+  Catalog::Write w(c);  // no scan commits while jobs go
+  const std::vector<std::string> removed = prune_journal(c.root(), older_than_days);
+  if (!removed.empty())
+    c.audit("journal-prune", "journal", "", std::to_string(removed.size()) + " capture jobs without unfiled pages, older than " +
+                                                std::to_string(older_than_days) + " days, removed");
+  w.commit();
+  for (const std::string& j : removed) std::cout << "removed " << j << "\n";
+  std::cout << count(static_cast<long long>(removed.size()), "capture job", "capture jobs")
+            << " removed (jobs holding pages that were never filed are kept)\n";
   return 0;
 }
 

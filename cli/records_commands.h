@@ -35,6 +35,9 @@ int verify(Catalog& c, const std::string& student, bool json);  // exit 3 on fin
 int recover(Catalog& c);
 // The changes, or (access) the views, searches and exports.
 int log(Catalog& c, const std::string& student, bool access, bool json);
+// The capture journal: jobs with their state and pages not yet filed; pruning filed and empty jobs.
+int journal_list(Catalog& c, bool json);
+int journal_prune(Catalog& c, int older_than_days);
 int report_completeness(Catalog& c, const std::string& grade, const std::string& class_name, bool json);
 
 }  // namespace xueji::cli

@@ -57,8 +57,10 @@ int cmd_scan(const ScanArgs& a) {
   ProgressFn progress;
   if (!a.quiet)
     progress = [](const Progress& p) {
-      if (p.stage == "scan") std::cerr << "  scanned page " << p.done << "\n";
-      if (p.stage == "page") std::cerr << "  page " << p.done << " done\n";
+      if (p.kind == ProgressKind::PageScanned) std::cerr << "  scanned page " << p.index << "\n";
+      if (p.kind == ProgressKind::PageDone)
+        std::cerr << "  page " << p.index << " done" << (p.page.blank ? " (blank)" : "")
+                  << (p.page.review.empty() ? "" : " — to review: " + p.page.review.front()) << "\n";
     };
   SaneLibrary sane;
   try {

@@ -1,4 +1,5 @@
 #include "models/error.h"
+#include "models/progress.h"
 
 namespace xueji {
 
@@ -19,6 +20,16 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::Integrity: return "integrity";
   }
   return "error";
+}
+
+const char* to_string(ProgressKind kind) {
+  switch (kind) {
+    case ProgressKind::FileLoaded: return "file-loaded";
+    case ProgressKind::PageScanned: return "page-scanned";
+    case ProgressKind::PageDone: return "page-done";
+    case ProgressKind::DocumentCommitted: return "committed";
+  }
+  return "progress";
 }
 
 }  // namespace xueji

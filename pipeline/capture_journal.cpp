@@ -108,6 +108,36 @@ void CaptureJournal::release_pages() {
   }
 }
 
+std::vector<CaptureJournal::PageCheck> CaptureJournal::check_pages() const {
+  std::vector<PageCheck> findings;
+  for (const fs::path& p : pages()) {
+    fs::path side = p;
+    side.replace_extension(".json");
+    std::ifstream in(side);
+    std::string recorded;
+    try {
+      recorded = nlohmann::json::parse(in).value("sha256", "");
+    } catch (const nlohmann::json::exception&) {
+    }
+    const std::string name = p.filename().string();
+    if (recorded.empty()) {
+      findings.push_back({name, "no recorded SHA-256 (its .json is missing or unreadable): the page can't be checked", false});
+      continue;
+    }
+    const std::string actual = sha256_file(p);
+    if (actual != recorded)
+      findings.push_back({name, "SHA-256 " + actual.substr(0, 16) + "…, recorded " + recorded.substr(0, 16) +
+                                    "… when it was scanned: the page was changed in the journal", true});
+  }
+  return findings;
+}
+
+void CaptureJournal::remove_if_empty() {
+  if (!pages().empty()) return;
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
 std::vector<std::string> CaptureJournal::jobs(const fs::path& archive_root) {
   std::vector<std::string> out;
   std::error_code ec;
@@ -115,6 +145,41 @@ std::vector<std::string> CaptureJournal::jobs(const fs::path& archive_root) {
     if (fs::exists(e.path() / "job.json")) out.push_back(e.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::vector<JournalJob> journal_jobs(const fs::path& root) {
+  std::vector<JournalJob> out;
+  for (const std::string& name : CaptureJournal::jobs(root)) {
+    const CaptureJournal j(root, name, true);
+    const nlohmann::json& m = const_cast<CaptureJournal&>(j).meta();
+    JournalJob job;
+    job.name = name;
+    job.state = m.value("state", "");
+    job.student = m.value("student", "");
+    job.doc_type = m.value("doctype", "");
+    job.created = m.value("created", "");
+    job.updated = m.value("updated", "");
+    job.document_id = m.value("document_id", 0LL);
+    job.pages = static_cast<int>(j.pages().size());
+    out.push_back(std::move(job));
+  }
+  return out;
+}
+
+std::vector<std::string> prune_journal(const fs::path& root, int older_than_days) {
+  std::vector<std::string> removed;
+  const std::time_t now = std::time(nullptr);
+  for (const JournalJob& job : journal_jobs(root)) {
+    if (job.pages > 0) continue;  // pages not filed: never pruned
+    std::tm tm{};
+    if (!strptime(job.updated.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) continue;
+    const double age_days = std::difftime(now, timegm(&tm)) / 86400.0;
+    if (age_days < older_than_days) continue;
+    std::error_code ec;
+    fs::remove_all(root / ".journal" / job.name, ec);
+    if (!ec) removed.push_back(job.name);
+  }
+  return removed;
 }
 
 }  // namespace xueji

@@ -39,12 +39,36 @@ class CaptureJournal {
   // Removes the page images once their document is committed (job.json stays as the record).
   void release_pages();
 
+  // Pages whose image no longer matches the SHA-256 recorded when it was scanned (changed), and
+  // pages without their .json (a crash between the two renames: complete, but not checkable).
+  struct PageCheck {
+    std::string page, message;
+    bool changed = false;
+  };
+  std::vector<PageCheck> check_pages() const;
+
   static std::vector<std::string> jobs(const std::filesystem::path& archive_root);
+
+  // Removes the job's folder; only for a job that holds no page (nothing captured is lost).
+  void remove_if_empty();
 
  private:
   std::string name_;
   std::filesystem::path dir_;
   nlohmann::json meta_;
 };
+
+struct JournalJob {
+  std::string name, state, student, doc_type, created, updated;
+  int pages = 0;           // page images still in the journal (not yet filed)
+  long long document_id = 0;  // the document the pages became, once filed
+};
+
+std::vector<JournalJob> journal_jobs(const std::filesystem::path& archive_root);
+
+// Removes jobs whose pages were filed into a document (state "done") and jobs that hold no
+// page, when last changed more than `older_than_days` ago; never a job holding pages.
+// Returns the names removed.
+std::vector<std::string> prune_journal(const std::filesystem::path& archive_root, int older_than_days);
 
 }  // namespace xueji

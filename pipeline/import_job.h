@@ -1,7 +1,7 @@
 #pragma once
 // Importing image files as one document of a student: load -> page stages (clean, OCR) ->
-// page masters and searchable PDF/A -> catalog, fixity values, index and audit entry in one
-// transaction.
+// DocumentBuilder (pipeline/document_builder.h: page masters and searchable PDF/A -> catalog,
+// fixity values, index and audit entry in one transaction).
 //
 // Design notes (failure safety, many hands): the document id and archive sequence number are
 // reserved first (models/reservation.h), so imports of the same student and type run side by

@@ -23,6 +23,28 @@ namespace {
 
 constexpr std::chrono::milliseconds kCancelPoll{50};
 
+Progress file_loaded(int index) {
+  Progress p;
+  p.kind = ProgressKind::FileLoaded;
+  p.index = index;
+  return p;
+}
+
+Progress page_done(const PageWork& work, int index) {
+  Progress p;
+  p.kind = ProgressKind::PageDone;
+  p.index = index;
+  p.page.blank = work.cleaned.analysis.boxes.blank;
+  p.page.orientation = work.cleaned.analysis.orientation.orientation;
+  p.page.ocr_confidence = work.ocr.mean_confidence();
+  for (const OcrLine& line : work.ocr.lines)
+    for (const OcrWord& w : line.words)
+      for (unsigned char c : w.text) p.page.characters += (c & 0xC0) != 0x80;  // UTF-8 lead bytes
+  p.page.review = work.review;
+  p.page.stage_ms = work.stage_ms;
+  return p;
+}
+
 // The shared state of one run.
 class Run {
  public:
@@ -63,7 +85,7 @@ class Run {
           return false;
         }
         for (LoadedImage& f : loaded) frames_.push_back(std::move(f));
-        if (progress_ && !loaded.empty()) progress_({"load", file_, 0});
+        if (progress_ && !loaded.empty()) progress_(file_loaded(file_));
         continue;
       }
       if (frames_.empty() && !loading_ && source_done_) return false;
@@ -119,7 +141,7 @@ class Run {
       ++delivered;
       --in_flight_;
       room_.notify_all();
-      if (progress_) progress_({"page", delivered, 0});
+      if (progress_) progress_(page_done(work, delivered));
     }
   }
 
@@ -188,7 +210,9 @@ void process_images(const std::vector<std::filesystem::path>& images, const Load
   };
   process_images(source, load, stages, engines, cancel, sink, [&](const Progress& p) {
     if (!progress) return;
-    progress(p.stage == "load" ? Progress{"load", p.done, static_cast<int>(images.size())} : p);
+    Progress q = p;
+    if (q.kind == ProgressKind::FileLoaded) q.total = static_cast<int>(images.size());
+    progress(q);
   });
 }
 
@@ -209,13 +233,13 @@ void process_images(const ImageSource& images, const LoadParams& load, const Sta
     while (const std::optional<std::filesystem::path> file = images()) {
       if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");
       std::vector<LoadedImage> frames = load_image_file(*file, load);
-      if (progress) progress({"load", ++file_index, 0});
+      if (progress) progress(file_loaded(++file_index));
       for (LoadedImage& frame : frames) {
         PageWork work;
         work.input = std::move(frame);
         run_stages(list, work, cancel);
         sink(work);
-        if (progress) progress({"page", ++pages, 0});
+        if (progress) progress(page_done(work, ++pages));
       }
     }
     return;

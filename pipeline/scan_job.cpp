@@ -1,5 +1,7 @@
 #include "pipeline/scan_job.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -21,10 +23,11 @@ const char* name(ScanMode m) { return m == ScanMode::Gray ? "gray" : m == ScanMo
 }  // namespace
 
 std::string new_job_name() {
+  // The process id keeps two scans started in the same second apart.
   const std::time_t t = std::time(nullptr);
   char buf[32];
   std::strftime(buf, sizeof buf, "scan-%Y%m%d-%H%M%S", std::localtime(&t));
-  return buf;
+  return std::string(buf) + "-" + std::to_string(::getpid());
 }
 
 namespace {
@@ -124,6 +127,10 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
   ScanJobResult result;
   result.job = job_name;
   const std::vector<fs::path> earlier = journal.pages();
+  // Pages kept from before must be the pages that were scanned.
+  for (const CaptureJournal::PageCheck& c : journal.check_pages())
+    if (c.changed)
+      throw Error(ErrorCode::Integrity, "capture job " + job_name + ": " + c.page + ": " + c.message + "; nothing was filed");
   std::unique_ptr<Scanner> scanner;
   try {
     scanner = sane.open(device);
@@ -135,6 +142,7 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
     meta["state"] = "fault";
     meta["fault"] = fault_name(e.fault());
     journal.save();
+    journal.remove_if_empty();  // a scan that never began leaves no job behind
     throw;
   }
 
@@ -165,7 +173,13 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
           result.page_journaled_at.push_back(
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         }
-        if (progress) progress({"scan", n + 1, 0});
+        if (progress) {
+          Progress p;
+          p.kind = ProgressKind::PageScanned;
+          p.index = n + 1;
+          p.elapsed_ms = 1000 * result.page_journaled_at.back();
+          progress(p);
+        }
         queue.push(std::move(page));
       }
       queue.close(nullptr);
@@ -225,6 +239,7 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
     meta["state"] = "fault";
     meta["fault"] = fault_name(ScanFault::NoDocs);
     journal.save();
+    journal.remove_if_empty();
     throw ScanError(ScanFault::NoDocs, "no page was scanned");
   }
   if (result.document) {

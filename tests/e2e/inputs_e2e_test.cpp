@@ -37,7 +37,7 @@ class CliInputs : public ::testing::Test {
   static std::string archive() { return (dir_->path() / "archive").string(); }
   static std::string path(const std::string& name) { return (dir_->path() / name).string(); }
   static CommandResult xueji(const std::string& args) {
-    return run(quote(kBin) + " --archive " + quote(archive()) + " " + args);
+    return run(quote(kBin) + " --show-ids --archive " + quote(archive()) + " " + args);  // ids in full: the tests read them
   }
   static std::string row(const StudentInfo& s) {
     return s.id + "," + s.name + "," + s.gender + "," + s.birth_date + "," + s.grade + "," + s.class_name + "\n";

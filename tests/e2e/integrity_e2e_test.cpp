@@ -356,3 +356,24 @@ TEST_F(Integrity, CatalogRebuildGivesBackStudentsDocumentsPageOrderAndSearchResu
                                                         e["details"].get<std::string>().find("hash") != std::string::npos);
   EXPECT_TRUE(named);
 }
+
+// Before: a document of blank pages only counted as a present 学籍卡.
+TEST_F(Integrity, AllBlankDocumentIsFlaggedNotCountedAsPresent) {
+  PageSpec spec;
+  spec.seed = 70;
+  spec.student = a_;
+  spec.degrade.blank = true;
+  const std::string blank = write_page(generate_page(spec), spec, (dir_ / "pages").string(), "blank");
+  import(a_.id, "学籍卡", blank);
+  const json report = json_of("report completeness");
+  json row;
+  for (const auto& r : report)
+    if (r["student_id"] == a_.id) row = r;
+  ASSERT_FALSE(row.is_null()) << report.dump();
+  EXPECT_EQ(row["complete"], false);
+  EXPECT_NE(std::find(row["missing"].begin(), row["missing"].end(), "学籍卡"), row["missing"].end()) << row.dump();
+  ASSERT_EQ(row["blank"].size(), 1u) << row.dump();
+  EXPECT_EQ(row["blank"][0]["doc_type"], "学籍卡");
+  const CommandResult text = xueji("report completeness");
+  EXPECT_NE(text.out.find("only blank pages"), std::string::npos) << text.out;
+}

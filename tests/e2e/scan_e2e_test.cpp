@@ -269,3 +269,50 @@ TEST(ScanCommand, PnmPageBecomesASearchablePdfAsGoodAsImport) {
   EXPECT_NE(scanned.find(a.student.name), std::string::npos) << scanned;
   EXPECT_NE(scanned.find("班主任评语"), std::string::npos) << scanned;
 }
+
+// Before: a flipped byte in a journaled page passed verify and was filed by --continue; failed
+// scans left jobs behind; finished jobs were kept for ever; two scans started in the same
+// second got the same automatic job name.
+TEST(ScanCommand, JournalPagesAreCheckedListedAndPruned) {
+  Archive a;
+  const std::string adf = " --device test --source adf --mode gray --dpi 200 --set test-picture=Grid ";
+  auto r = xj("scan --quiet --archive " + quote(a.path()) + adf + "--max-pages 2 --job kept");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = xj("scan --quiet --archive " + quote(a.path()) + adf + "--max-pages 2 --job filed --student " + a.student.id +
+         " --doctype 体检表");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // A scanner that is gone leaves no job behind.
+  EXPECT_NE(xj("scan --quiet --archive " + quote(a.path()) + " --device test:7 --job gone").exit_code, 0);
+  EXPECT_FALSE(fs::exists(a.journal("gone")));
+  // Two automatic names in the same second differ.
+  r = run("(" + kSane + quote(kBin) + " scan --quiet --archive " + quote(a.path()) + adf + "--max-pages 1 & " + kSane +
+          quote(kBin) + " scan --quiet --archive " + quote(a.path()) + adf + "--max-pages 1 & wait)");
+  auto jobs = nlohmann::json::parse(xj("journal list --json --archive " + quote(a.path())).out);
+  ASSERT_EQ(jobs.size(), 4u) << jobs.dump();
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& j : jobs) by_name[j["job"]] = j;
+  EXPECT_EQ(by_name["kept"]["pages"], 2);
+  EXPECT_EQ(by_name["filed"]["state"], "done");
+  EXPECT_EQ(by_name["filed"]["pages"], 0);
+
+  // One flipped byte in a kept page: verify finds it and the job is not filed.
+  const fs::path page = journal_pages(a.journal("kept"))[1];
+  std::string bytes = read_file(page);
+  bytes[bytes.size() - 100] ^= 0x20;
+  write_file(page, bytes);
+  r = xj("verify --archive " + quote(a.path()));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.out.find("journal: .journal/kept/page-0002.tif"), std::string::npos) << r.out;
+  r = xj("scan --quiet --archive " + quote(a.path()) + adf + "--max-pages 1 --continue kept --student " + a.student.id +
+         " --doctype 学籍卡");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("changed in the journal"), std::string::npos) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(xj("document list --json --archive " + quote(a.path())).out).size(), 1u);
+
+  // Pruning takes the filed job only; the job holding unfiled pages stays, whatever its age.
+  r = xj("journal prune --older-than 0 --archive " + quote(a.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(a.journal("filed")));
+  EXPECT_TRUE(fs::exists(a.journal("kept")));
+  EXPECT_EQ(journal_pages(a.journal("kept")).size(), 2u);
+}

@@ -99,7 +99,11 @@ TEST(PageRunner, TwoWorkersGiveTheSameResultsInTheSameOrderAsOne) {
         files, {}, [](const EngineProvider& e) { return default_page_stages({}, e, nullptr); }, engines, nullptr,
         [&](PageWork& w) { out.push_back(w.input.source + "\n" + w.ocr.text()); },
         [&](const Progress& p) {
-          if (p.stage == "page") progress.push_back(p.done);
+          if (p.kind == ProgressKind::PageDone) {
+            progress.push_back(p.index);
+            EXPECT_GT(p.page.characters, 0);  // typed outcome: what the page gave
+            EXPECT_TRUE(p.page.stage_ms.count("ocr")) << p.page.stage_ms.size();
+          }
         });
     EXPECT_EQ(engines.started(), workers);
     EXPECT_EQ(progress, (std::vector<int>{1, 2, 3, 4, 5, 6}));
