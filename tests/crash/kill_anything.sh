@@ -34,7 +34,7 @@ for round in $(seq 1 "$kills"); do
   pick() { local a=($ids); [ ${#a[@]} -gt 0 ] && echo "${a[$((RANDOM % ${#a[@]}))]}"; }
   op=$((RANDOM % 10)) id=$(pick || true) target=""
   case $op in
-    0|1|2|3) cmd="$import_cmd --student $([ $((RANDOM % 2)) = 0 ] && echo $A || echo $B)"; name=import; delay_max=2500 ;;
+    0|1|2|3) cmd="$import_cmd --student $([ $((RANDOM % 2)) = 0 ] && echo $A || echo $B)"; name=import; delay_max=4000 ;;
     4|5) [ -n "$id" ] || continue
          owner=$(python3 -c 'import json,sys; print([d["student_id"] for d in json.load(open(sys.argv[1])) if d["id"]==int(sys.argv[2])][0])' "$work/before.json" "$id")
          target=$([ "$owner" = $A ] && echo $B || echo $A)
@@ -82,6 +82,7 @@ if any(d["pages"] != 2 for d in new): fail(f"an import committed part of its pag
 paths = [d["document"] for d in list(after.values()) + list(trash_a.values())]
 if len(paths) != len(set(paths)): fail("two documents share a file")
 PY
+  [ $((round % 25)) -ne 0 ] || echo "round $round: verify clean"
 done
 summary=""
 for k in "${!done_ops[@]}"; do summary+="$k ${done_ops[$k]}, "; done
