@@ -30,6 +30,7 @@ std::string manifest_json(const DocumentManifest& m) {
     files.push_back({{"path", f.path}, {"kind", f.kind}, {"page", f.page}, {"sha256", f.sha256}, {"size", f.size}});
   json j = {{"format", "xueji-document-manifest"},
             {"version", 1},
+            {"revision", m.revision},
             {"student",
              {{"id", s.id}, {"name", s.name}, {"gender", s.gender}, {"birth_date", s.birth_date},
               {"grade", s.grade}, {"class_name", s.class_name}, {"ethnicity", s.ethnicity},
@@ -50,6 +51,7 @@ DocumentManifest parse_manifest(const std::string& text, const std::string& what
     if (j.at("format") != "xueji-document-manifest" || j.at("version").get<int>() != 1)
       throw Error(ErrorCode::BadFormat, what + ": not a Xueji document manifest of version 1");
     DocumentManifest m;
+    m.revision = j.value("revision", 1);
     const json& s = j.at("student");
     m.student = {s.at("id"), s.at("name"), s.at("gender"), s.at("birth_date"), s.at("grade"),
                  s.at("class_name"), s.at("ethnicity"), s.at("school"), s.at("status")};

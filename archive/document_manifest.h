@@ -16,6 +16,9 @@ namespace xueji {
 struct DocumentManifest {
   Student student;
   DocumentRecord document;  // files: the PDF and the masters (not the manifest itself)
+  // 1 when imported, one more on each move: of two manifests of one document (a crash between
+  // a move's commit and the removal of the old names) the higher is the committed one.
+  int revision = 1;
 };
 
 std::string manifest_json(const DocumentManifest& m);

@@ -5,6 +5,12 @@
 
 #include "archive/archive_layout.h"
 #include "archive/atomic_file.h"
+#include "archive/document_manifest.h"
+#include "models/error.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include "models/reservation.h"
 #include "models/sha256.h"
 
@@ -102,25 +108,25 @@ RecoverReport recover_archive(Catalog& catalog) {
   const fs::path& root = catalog.root();
   Catalog::Write tx(catalog);  // waits for running writers; imports hold it only to reserve and commit
   // Names of running imports are left alone; a reservation nobody holds was a killed import's.
-  std::vector<std::string> live;  // "<folder>/<学籍号>-<CODE>-<seq>"
+  // Matched on the file-name stem alone: the folder follows the student's grade and class,
+  // which may change while the import runs.
+  std::vector<std::string> live;  // "<学籍号>-<CODE>-<seq>"
   for (const Catalog::ReservationRow& res : catalog.reservations()) {
     if (!DocumentReservation::is_live(root, res.document_id)) {
       catalog.drop_reservation(res.document_id);
       r.stale_reservations.push_back(res.document_id);
       continue;
     }
-    const auto student = catalog.find_student(res.student_id);
-    if (!student) continue;
-    const DocumentPaths p = document_paths(*student, DocType{"", res.type_code, false}, res.sequence);
-    live.push_back((p.folder / p.pdf.stem()).generic_string());
+    char seq[16];
+    std::snprintf(seq, sizeof seq, "%04d", res.sequence);
+    live.push_back(res.student_id + "-" + res.type_code + "-" + seq);
   }
   auto in_use = [&](const std::string& rel) {
-    const fs::path path(rel);
-    std::string name = path.filename().string();
+    std::string name = fs::path(rel).filename().string();
     if (is_temp_file(name)) name = temp_target(name);
-    const std::string key = (path.parent_path() / name).generic_string();
     for (const std::string& l : live)
-      if (key.rfind(l, 0) == 0) return true;
+      if (name.rfind(l, 0) == 0 && (name.size() == l.size() || name[l.size()] == '.' || name[l.size()] == '-'))
+        return true;
     return false;
   };
   std::set<std::string> known;
@@ -149,6 +155,16 @@ RecoverReport recover_archive(Catalog& catalog) {
       }
       r.quarantined.push_back(rel);
       listing += rel + "\tSHA-256 " + hash + "\n";
+      if (fs::path(rel).extension() == ".json") {  // a quarantined document's numbers stay taken
+        try {
+          std::ifstream in(to);
+          std::ostringstream text;
+          text << in.rdbuf();
+          const DocumentManifest m = parse_manifest(text.str(), rel);
+          catalog.note_used_numbers(m.document.id, m.document.student_id, m.document.type_code, m.document.sequence);
+        } catch (const Error&) {
+        }
+      }
     } else {
       r.left.push_back(rel);
     }

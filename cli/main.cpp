@@ -306,8 +306,8 @@ int main(int argc, char** argv) {
     }
     if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality, ocr_params, force);
     if (*check_pdf) return cmd_check_pdf(check_file, check_level);
-    if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json); }
-    if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json); }
+    if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json, show_ids); }
+    if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json, show_ids); }
     if (*stu_add) { Catalog c = open(); return cli::student_add(c, id, edits); }
     if (*stu_edit) { Catalog c = open(); return cli::student_edit(c, id, edits); }
     if (*doc_list) { Catalog c = open(); return cli::document_list(c, student, deleted, json); }

@@ -23,8 +23,13 @@ namespace {
 
 void print_json(const json& j) { std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n"; }
 
-json student_json(const Student& s) {
-  return {{"student_id", s.id}, {"name", s.name}, {"gender", s.gender}, {"birth_date", s.birth_date},
+// A birth date as shown: "****-**-**" unless the ids are shown in full.
+std::string shown_birth(const std::string& date, bool show_ids) {
+  return show_ids || date.empty() ? date : "****-**-**";
+}
+
+json student_json(const Student& s, bool show_ids) {
+  return {{"student_id", s.id}, {"name", s.name}, {"gender", s.gender}, {"birth_date", shown_birth(s.birth_date, show_ids)},
           {"grade", s.grade}, {"class", s.class_name}, {"ethnicity", s.ethnicity}, {"school", s.school},
           {"status", s.status}};
 }
@@ -81,37 +86,39 @@ void apply(Student& s, const StudentEdits& e) {
 void note_access(Catalog& c, const std::string& action, const std::string& object, const std::string& student_id,
                  const std::string& details) {
   if (!c.record_access(action, object, student_id, details))
-    std::cerr << "xueji: note: the archive is read-only; this " << action << " was not recorded in its access log\n";
+    std::cerr << "xueji: note: this " << action << " was not recorded in the access log ("
+              << (c.read_only() ? "the archive is read-only here" : "the archive's audit key can't be read by this user")
+              << ")\n";
 }
 
-int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json_out) {
+int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json_out, bool show_ids) {
   const auto students = filter_students(c.students(), grade, class_name);
   if (json_out) {
     json a = json::array();
-    for (const Student& s : students) a.push_back(student_json(s));
+    for (const Student& s : students) a.push_back(student_json(s, show_ids));
     print_json(a);
     return 0;
   }
   for (const Student& s : students)
-    std::cout << s.id << "  " << s.name << "  " << s.gender << "  " << s.birth_date << "  " << s.grade << " "
+    std::cout << s.id << "  " << s.name << "  " << s.gender << "  " << shown_birth(s.birth_date, show_ids) << "  " << s.grade << " "
               << s.class_name << "  " << s.status << "\n";
   std::cout << count(static_cast<long long>(students.size()), "student", "students") << "\n";
   return 0;
 }
 
-int student_show(Catalog& c, const std::string& id, bool json_out) {
+int student_show(Catalog& c, const std::string& id, bool json_out, bool show_ids) {
   const auto s = c.find_student(normalize_id(id));
   if (!s) throw Error(ErrorCode::NotFound, "unknown student number " + id);
   note_access(c, "view", "student " + s->id, s->id, "student show");
   const auto docs = c.documents(s->id);
   if (json_out) {
-    json j = student_json(*s);
+    json j = student_json(*s, show_ids);
     j["documents"] = json::array();
     for (const DocumentRecord& d : docs) j["documents"].push_back(document_json(d, false));
     print_json(j);
     return 0;
   }
-  std::cout << s->id << "  " << s->name << "\n  性别 " << s->gender << "  出生日期 " << s->birth_date << "  民族 "
+  std::cout << s->id << "  " << s->name << "\n  性别 " << s->gender << "  出生日期 " << shown_birth(s->birth_date, show_ids) << "  民族 "
             << s->ethnicity << "\n  " << s->school << " " << s->grade << " " << s->class_name << "  " << s->status << "\n";
   for (const DocumentRecord& d : docs)
     std::cout << "  [" << d.id << "] " << d.doc_type << "  " << d.pdf_path << "  " << pages(static_cast<long long>(d.pages.size())) << "\n";
@@ -213,7 +220,7 @@ int verify(Catalog& c, const std::string& student, bool json_out) {
   if (student.empty())  // scanned pages not yet filed: each must still be the page scanned
     for (const std::string& job : CaptureJournal::jobs(c.root()))
       for (const CaptureJournal::PageCheck& p : CaptureJournal(c.root(), job, true).check_pages())
-        if (p.changed) findings.push_back({"journal", ".journal/" + job + "/" + p.page, p.message});
+        findings.push_back({"journal", ".journal/" + job + "/" + p.page, p.message});
   if (json_out) {
     json a = json::array();
     for (const Finding& f : findings) a.push_back({{"kind", f.kind}, {"path", f.path}, {"detail", f.detail}});

@@ -17,8 +17,9 @@ struct StudentEdits {  // fields given on the command line (unset: keep)
 void note_access(Catalog& c, const std::string& action, const std::string& object, const std::string& student_id,
                  const std::string& details);
 
-int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json);
-int student_show(Catalog& c, const std::string& id, bool json);
+// Birth dates (part of the 学籍号) are masked unless `show_ids`.
+int student_list(Catalog& c, const std::string& grade, const std::string& class_name, bool json, bool show_ids);
+int student_show(Catalog& c, const std::string& id, bool json, bool show_ids);
 int student_add(Catalog& c, const std::string& id, const StudentEdits& fields);
 int student_edit(Catalog& c, const std::string& id, const StudentEdits& fields);
 

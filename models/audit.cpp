@@ -25,7 +25,16 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
+// The keyed form length-prefixes every field, so that no text can move from one field into
+// the next; the unkeyed form is schema 3's (checked once, on upgrade).
 std::string fields_of(const std::string& prev, const AuditEntry& e, bool with_kind) {
+  if (with_kind) {
+    std::string s;
+    for (const std::string& part : {prev, std::to_string(e.id), e.time, e.operator_name, e.action, e.object,
+                                    e.student_id, e.details, e.kind})
+      s += std::to_string(part.size()) + ":" + part + ";";
+    return s;
+  }
   std::string s = prev;
   for (const std::string& part : {std::to_string(e.id), e.time, e.operator_name, e.action, e.object, e.student_id, e.details}) {
     s.push_back(kSep);
@@ -199,15 +208,22 @@ void put_head_file(const fs::path& dir, const AuditHead& head) {
        << "\ntime " << (head.time.empty() ? "-" : head.time) << "\n";
   const fs::path file = dir / "audit-head";
   const fs::path tmp = dir / ("audit-head.tmp-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text.str();
-    out.flush();
-    if (!out) throw Error(ErrorCode::Io, "cannot write " + tmp.string());
-  }
-  ::chmod(tmp.c_str(), 0640);
-  if (::rename(tmp.c_str(), file.c_str()) != 0)
+  const std::string data = text.str();
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) throw Error(ErrorCode::Io, "cannot write " + tmp.string() + ": " + std::strerror(errno));
+  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0)
     throw Error(ErrorCode::Io, "cannot write " + file.string() + ": " + std::strerror(errno));
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+bool head_file_present(const fs::path& root) {
+  std::error_code ec;
+  return fs::exists(state_dir(root) / "audit-head", ec);
 }
 
 }  // namespace
@@ -224,7 +240,9 @@ void advance_audit_head_file(sql::Db& db, const fs::path& root) {
   const AuditHead head = audit_head(db);
   const fs::path dir = state_dir(root);
   FileLock lock(dir / "audit-head.lock", std::chrono::seconds(30), "the audit head file");
-  if (const auto old = read_audit_head_file(root)) {
+  const auto old = read_audit_head_file(root);
+  if (!old && head_file_present(root)) return;  // unreadable: kept as it is, verify reports it
+  if (old) {
     if (old->entries >= head.entries) return;
     if (old->entries > 0) {
       // Only a trail that still passes through the recorded head may move it on; otherwise
@@ -268,7 +286,7 @@ std::vector<std::string> verify_audit_chain(sql::Db& db, const std::optional<std
     findings.push_back("the newest audit entries were removed (the log ends at entry " + std::to_string(last) +
                        ", the recorded newest entry is " + (count.empty() ? "?" : count) + ")");
   if (!head_file) {
-    if (last > 0) findings.push_back("the audit head file (.xueji/audit-head) is missing");
+    if (last > 0) findings.push_back("the audit head file (.xueji/audit-head) is missing or unreadable");
   } else if (head_file->entries > last) {
     findings.push_back("the audit trail was truncated: it ends at entry " + std::to_string(last) +
                        ", the audit head file records " + std::to_string(head_file->entries) + " entries");

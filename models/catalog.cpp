@@ -168,6 +168,15 @@ Catalog::Write::Write(Catalog& c) : c_(c) {
   ++c.write_depth_;
 }
 
+Catalog::Write::Write(Catalog& c, std::unique_ptr<FileLock> held) : c_(c) {
+  if (c.read_only_)
+    throw Error(ErrorCode::ReadOnly, "the archive " + c.root_.string() + " is read-only: nothing can be changed here");
+  if (c.write_depth_ != 0) throw Error(ErrorCode::Database, "internal error: an adopted lock inside a catalog write");
+  lock_ = std::move(held);
+  tx_ = std::make_unique<sql::Transaction>(c.db_);
+  ++c.write_depth_;
+}
+
 Catalog::Write::~Write() {
   --c_.write_depth_;
   tx_.reset();  // rolls back unless committed
@@ -181,6 +190,25 @@ void Catalog::Write::commit() {
   // head file left behind still checks (see audit.h).
   try {
     advance_audit_head_file(c_.db_, c_.root_);
+  } catch (const std::exception&) {
+  }
+}
+
+Catalog::Savepoint::Savepoint(Catalog& c) : c_(c) {
+  c.require_write("a savepoint");
+  c.db_.exec("SAVEPOINT part");
+}
+
+void Catalog::Savepoint::release() {
+  c_.db_.exec("RELEASE part");
+  done_ = true;
+}
+
+Catalog::Savepoint::~Savepoint() {
+  if (done_) return;
+  try {
+    c_.db_.exec("ROLLBACK TO part");
+    c_.db_.exec("RELEASE part");
   } catch (const std::exception&) {
   }
 }

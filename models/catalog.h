@@ -38,6 +38,9 @@ class Catalog {
   class Write {
    public:
     explicit Write(Catalog& catalog);
+    // With the archive lock this process took already (catalog rebuild holds it from before
+    // the catalog exists): a second FileLock on it would wait for itself.
+    Write(Catalog& catalog, std::unique_ptr<FileLock> held);
     ~Write();
     Write(const Write&) = delete;
     Write& operator=(const Write&) = delete;
@@ -53,6 +56,21 @@ class Catalog {
   // Throws if `dir` already holds an archive. `for_rebuild`: the folder is an archive whose
   // database is gone; its audit key is kept (catalog rebuild).
   static void create(const std::filesystem::path& dir, bool for_rebuild = false);
+
+  // A part of a Write that can fail alone (catalog rebuild: one document): rolled back to its
+  // start unless released.
+  class Savepoint {
+   public:
+    explicit Savepoint(Catalog& catalog);
+    ~Savepoint();
+    Savepoint(const Savepoint&) = delete;
+    Savepoint& operator=(const Savepoint&) = delete;
+    void release();
+
+   private:
+    Catalog& c_;
+    bool done_ = false;
+  };
 
   // Opens an existing archive (upgrading an older schema); throws Error(NotFound) when there
   // is none and Error(Database) for an archive of a newer Xueji.

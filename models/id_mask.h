@@ -9,7 +9,8 @@
 
 namespace xueji {
 
-// Every 学籍号 or 身份证号 in `text` masked.
+// Every 学籍号 or 身份证号 in `text` masked: the eight digits of the birth date become '*' (also
+// when spaces or the 【】 of a search hit run through the number, or a snippet cut it).
 std::string mask_ids(std::string_view text);
 
 }  // namespace xueji

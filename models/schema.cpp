@@ -119,6 +119,13 @@ void migrate_schema(sql::Db& db, const std::filesystem::path& root, const std::s
                                          "); upgrade Xueji to open it");
   if (v < 1) throw Error(ErrorCode::Database, "not a Xueji archive database (schema version 0)");
   if (v == kSchemaVersion) return;
+  // An archive of schema 3 or older never had an audit key or head file: finding one means the
+  // database was set back to an old schema (to have a forged unkeyed trail re-hashed).
+  if (std::filesystem::exists(audit_key_path(root)) || read_audit_head_file(root))
+    throw Error(ErrorCode::Integrity, "the catalog says schema " + std::to_string(v) +
+                                          ", but the archive already has the audit key of schema 4: the database was "
+                                          "set back; it is not upgraded (restore it from a backup, or use "
+                                          "`xueji catalog rebuild --replace`)");
   // All steps in one transaction, recorded by one audit entry: the old unkeyed chain is
   // checked and re-hashed under the archive key before anything is appended to it.
   const int from = v;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 #include "models/error.h"
 
 namespace xueji::sql {
@@ -25,11 +27,20 @@ Db::Db(const std::filesystem::path& file, Mode mode) {
   };
   std::string err;
   if (mode == Mode::ReadOnly) {
-    char* ro = sqlite3_mprintf("file:%q?mode=ro", file.c_str());
-    char* im = sqlite3_mprintf("file:%q?immutable=1", file.c_str());
+    // A URI: the path percent-encoded (a folder may be called "2015#1").
+    std::string uri = "file:";
+    for (unsigned char c : file.string()) {
+      if (c == '%' || c == '?' || c == '#' || c < 0x21) {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        uri += hex;
+      } else {
+        uri.push_back(static_cast<char>(c));
+      }
+    }
     const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
-    err = open(ro, flags);
-    if (err.empty()) {  // a WAL database on read-only media opens but can't be read: try it
+    err = open(uri + "?mode=ro", flags);
+    if (err.empty()) {  // a WAL database whose -shm can't be made opens but can't be read: try it
       char* e = nullptr;
       if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &e) != SQLITE_OK) {
         sqlite3_free(e);
@@ -38,10 +49,18 @@ Db::Db(const std::filesystem::path& file, Mode mode) {
         err = "read-only";
       }
     }
-    if (!err.empty()) err = open(im, flags);
-    sqlite3_free(ro);
-    sqlite3_free(im);
-  } else {
+    if (!err.empty()) {
+      // Immutable reads ignore the write-ahead log: only right when no writer left one behind
+      // (a copy on a DVD, a read-only share), never for a live archive.
+      std::error_code ec;
+      const std::filesystem::path wal = file.string() + "-wal";
+      if (std::filesystem::exists(wal, ec) && std::filesystem::file_size(wal, ec) > 0)
+        throw Error(ErrorCode::ReadOnly, "the catalog " + file.string() +
+                                             " is being written (its -wal file holds changes) and this user may not "
+                                             "take part: it can't be read safely without write access to the folder");
+      err = open(uri + "?immutable=1", flags);
+    }
+    } else {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (mode == Mode::Create) flags |= SQLITE_OPEN_CREATE;
     err = open(file.string(), flags);

@@ -38,6 +38,7 @@ bool valid_job_name(const std::string& s) {
 CaptureJournal::CaptureJournal(const fs::path& archive_root, const std::string& job, bool must_exist) : name_(job) {
   if (!valid_job_name(job))
     throw Error(ErrorCode::InvalidArgument, "invalid job name '" + job + "' (letters, digits, - _ . only)");
+  root_ = archive_root;
   dir_ = archive_root / ".journal" / job;
   std::error_code ec;
   const bool exists = fs::exists(dir_ / "job.json", ec);
@@ -132,6 +133,14 @@ std::vector<CaptureJournal::PageCheck> CaptureJournal::check_pages() const {
   return findings;
 }
 
+fs::path CaptureJournal::lock_file(const fs::path& root, const std::string& job) {
+  return state_dir(root) / "journal-locks" / (job + ".lock");
+}
+
+void CaptureJournal::lock_for_capture() {
+  capture_lock_ = std::make_shared<FileLock>(lock_file(root_, name_), std::chrono::milliseconds(0), "capture job " + name_);
+}
+
 void CaptureJournal::remove_if_empty() {
   if (!pages().empty()) return;
   std::error_code ec;
@@ -171,6 +180,14 @@ std::vector<std::string> prune_journal(const fs::path& root, int older_than_days
   const std::time_t now = std::time(nullptr);
   for (const JournalJob& job : journal_jobs(root)) {
     if (job.pages > 0) continue;  // pages not filed: never pruned
+    std::unique_ptr<FileLock> in_use;
+    try {  // a scan working on the job keeps it
+      in_use = std::make_unique<FileLock>(CaptureJournal::lock_file(root, job.name), std::chrono::milliseconds(0),
+                                          "capture job " + job.name);
+    } catch (const Error&) {
+      continue;
+    }
+    if (!CaptureJournal(root, job.name, true).pages().empty()) continue;  // pages arrived meanwhile
     std::tm tm{};
     if (!strptime(job.updated.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) continue;
     const double age_days = std::difftime(now, timegm(&tm)) / 86400.0;
@@ -178,6 +195,7 @@ std::vector<std::string> prune_journal(const fs::path& root, int older_than_days
     std::error_code ec;
     fs::remove_all(root / ".journal" / job.name, ec);
     if (!ec) removed.push_back(job.name);
+    fs::remove(CaptureJournal::lock_file(root, job.name), ec);
   }
   return removed;
 }

@@ -12,6 +12,7 @@
 // the two renames) is still a complete page. job.json is rewritten atomically on every change
 // of state; the pages themselves are the truth about what was captured.
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capture/scanner.h"
+#include "models/archive_lock.h"
 
 namespace xueji {
 
@@ -52,10 +54,16 @@ class CaptureJournal {
   // Removes the job's folder; only for a job that holds no page (nothing captured is lost).
   void remove_if_empty();
 
+  // Marks the job as in use by this process until it ends (a lock in .xueji/journal-locks/):
+  // a second scan of the same job, and `journal prune`, keep off it. Error(Busy) if in use.
+  void lock_for_capture();
+  static std::filesystem::path lock_file(const std::filesystem::path& archive_root, const std::string& job);
+
  private:
   std::string name_;
-  std::filesystem::path dir_;
+  std::filesystem::path root_, dir_;
   nlohmann::json meta_;
+  std::shared_ptr<FileLock> capture_lock_;
 };
 
 struct JournalJob {

@@ -69,11 +69,17 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
   std::error_code ec;
   if (!fs::is_directory(root, ec)) throw Error(ErrorCode::NotFound, "archive folder does not exist: " + root.string());
   const fs::path db = root / Catalog::kDatabaseName;
+  if (fs::exists(db, ec) && !replace)
+    throw Error(ErrorCode::InvalidArgument, root.string() + " still has its catalog; `xueji catalog rebuild --replace` "
+                                            "sets it aside (it is never deleted) and rebuilds");
+  // The archive lock from here to the commit; and no import may be running (its commit would
+  // go into the old database).
+  auto lock = std::make_unique<FileLock>(state_dir(root) / "lock", archive_lock_wait(), "the archive " + root.string());
+  for (const auto& e : fs::directory_iterator(state_dir(root) / "reservations", ec))
+    if (FileLock::held_elsewhere(e.path()))
+      throw Error(ErrorCode::Busy, "an import is still running (" + e.path().filename().string() +
+                                       "); rebuild the catalog when it has finished");
   if (fs::exists(db, ec)) {
-    if (!replace)
-      throw Error(ErrorCode::InvalidArgument, root.string() + " still has its catalog; `xueji catalog rebuild --replace` "
-                                              "sets it aside (it is never deleted) and rebuilds");
-    FileLock lock(state_dir(root) / "lock", archive_lock_wait(), "the archive " + root.string());
     const std::string aside = std::string(Catalog::kDatabaseName) + ".replaced-" + stamp();
     for (const char* suffix : {"", "-wal", "-shm"}) {
       const fs::path from = root / (std::string(Catalog::kDatabaseName) + suffix);
@@ -87,7 +93,7 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
 
   Catalog::create(root, true);
   Catalog c(root, op);
-  Catalog::Write tx(c);
+  Catalog::Write tx(c, std::move(lock));
   std::vector<Found> manifests = find_manifests(root);
   std::vector<std::pair<DocumentManifest, Found>> docs;
   for (const Found& f : manifests) {
@@ -98,7 +104,13 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
       r.problems.push_back(e.what());
     }
   }
-  std::sort(docs.begin(), docs.end(), [](const auto& a, const auto& b) { return a.first.document.id < b.first.document.id; });
+  // One manifest per document: the highest revision (a move's new copy), and of equal ones the
+  // copy in the trash (a delete links the same manifest there before its commit).
+  std::sort(docs.begin(), docs.end(), [](const auto& a, const auto& b) {
+    if (a.first.document.id != b.first.document.id) return a.first.document.id < b.first.document.id;
+    if (a.first.revision != b.first.revision) return a.first.revision > b.first.revision;
+    return a.second.trash > b.second.trash;
+  });
   std::map<std::string, bool> students;
   for (auto& [m, where] : docs) {
     DocumentRecord& d = m.document;
@@ -106,10 +118,7 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
     if (where.quarantine) continue;  // its numbers stay taken; the files stay where they are
     const fs::path folder = where.rel.parent_path();
     const std::string what = "document " + std::to_string(d.id) + " (" + where.rel.generic_string() + ")";
-    if (c.document(d.id)) {
-      r.problems.push_back(what + ": a second manifest with the same document id, left out");
-      continue;
-    }
+    if (c.document(d.id)) continue;  // an older copy of a document already rebuilt
     // Files where they are now (a trashed document's files all sit in .trash/<id>/).
     bool complete = true;
     for (FileRecord& f : d.files) {
@@ -139,14 +148,19 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
     d.pdf_path = pdf->path;
     const std::string mtext = read_text(root / where.rel);
     d.files.push_back({where.rel.generic_string(), "manifest", 0, sha256_hex(mtext), static_cast<long long>(mtext.size())});
-    if (!c.find_doc_type(d.doc_type)) c.set_doc_type({d.doc_type, d.type_code, false});
-    c.upsert_student(m.student);
-    students[m.student.id] = true;
-    c.add_document(d, "rebuild");
-    if (where.trash) {
-      c.mark_deleted(d.id, {{d.pdf_path, d.pdf_path}});
-      ++r.deleted;
+    try {
+      Catalog::Savepoint part(c);
+      if (!c.find_doc_type(d.doc_type)) c.set_doc_type({d.doc_type, d.type_code, false});
+      c.upsert_student(m.student);
+      c.add_document(d, "rebuild");
+      if (where.trash) c.mark_deleted(d.id, {{d.pdf_path, d.pdf_path}});
+      part.release();
+    } catch (const Error& e) {
+      r.problems.push_back(what + ": " + e.what() + ", left out");
+      continue;
     }
+    students[m.student.id] = true;
+    r.deleted += where.trash;
     ++r.documents;
     r.pages += static_cast<int>(d.pages.size());
   }

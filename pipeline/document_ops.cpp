@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 
 #include "archive/archive_layout.h"
@@ -132,7 +134,16 @@ DocumentRecord move_document(Catalog& catalog, long long id, const std::string& 
   }
   moved.files = files;
   const fs::path manifest = manifest_path_for(paths.pdf);
-  const std::string text = manifest_json({*student, moved});
+  int revision = 2;
+  for (const FileRecord& f : doc->files)
+    if (f.kind == "manifest") try {
+        std::ifstream in(root / f.path);
+        std::ostringstream old;
+        old << in.rdbuf();
+        revision = parse_manifest(old.str(), f.path).revision + 1;
+      } catch (const Error&) {
+      }
+  const std::string text = manifest_json({*student, moved, revision});
   write_file_atomic(root / manifest, text);
   created.add(root / manifest);
   files.push_back({manifest.generic_string(), "manifest", 0, sha256_hex(text), static_cast<long long>(text.size())});

@@ -97,6 +97,7 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
                            const PipelineParams& params, const ProgressFn& progress, const CancelToken* cancel) {
   const std::string job_name = request.job.empty() ? new_job_name() : request.job;
   CaptureJournal journal(catalog.root(), job_name, request.resume);
+  journal.lock_for_capture();  // one scan per job; journal prune keeps off
   if (!request.resume && journal.meta().value("state", "new") != "new")
     throw Error(ErrorCode::InvalidArgument, "capture job " + job_name + " exists: continue it with --continue " + job_name);
   nlohmann::json& meta = journal.meta();
@@ -128,8 +129,10 @@ ScanJobResult run_scan_job(Catalog& catalog, const SaneLibrary& sane, const Scan
   result.job = job_name;
   const std::vector<fs::path> earlier = journal.pages();
   // Pages kept from before must be the pages that were scanned.
+  // Only the newest page may lack its record (a crash between its two renames).
+  const std::string newest = earlier.empty() ? std::string() : earlier.back().filename().string();
   for (const CaptureJournal::PageCheck& c : journal.check_pages())
-    if (c.changed)
+    if (c.changed || c.page != newest)
       throw Error(ErrorCode::Integrity, "capture job " + job_name + ": " + c.page + ": " + c.message + "; nothing was filed");
   std::unique_ptr<Scanner> scanner;
   try {

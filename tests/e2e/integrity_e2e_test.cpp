@@ -377,3 +377,13 @@ TEST_F(Integrity, AllBlankDocumentIsFlaggedNotCountedAsPresent) {
   const CommandResult text = xueji("report completeness");
   EXPECT_NE(text.out.find("only blank pages"), std::string::npos) << text.out;
 }
+
+// A database set back to schema 3 (to have a forged unkeyed trail re-hashed under the key on
+// upgrade) is refused, not upgraded.
+TEST_F(Integrity, CatalogSetBackToAnOldSchemaIsRefused) {
+  import(a_.id, "学籍卡", pages_[0]);
+  ASSERT_EQ(run("sqlite3 " + quote(archive() + "/xueji.db") + " 'PRAGMA user_version=3'").exit_code, 0);
+  const CommandResult r = xueji("student list", true);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("set back"), std::string::npos) << r.err;
+}

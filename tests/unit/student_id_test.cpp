@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "models/id_mask.h"
 #include "models/student_id.h"
 
 using namespace xueji;
@@ -52,4 +53,16 @@ TEST(StudentId, EveryRejectionReason) {
     EXPECT_FALSE(r.valid) << c.id;
     EXPECT_NE(r.reason.find(c.reason), std::string::npos) << c.id << ": " << r.reason;
   }
+}
+
+// The birth date of every 学籍号 and 身份证号 is masked, also when a search hit's 【】 or spaces run
+// through the number or a snippet cut it; other numbers stay.
+TEST(MaskIds, BirthDatesOfIdsAreMaskedWhereverTheyStand) {
+  EXPECT_EQ(xueji::mask_ids("G110108200803151231 欧阳晓雯"), "G110108********1231 欧阳晓雯");
+  EXPECT_EQ(xueji::mask_ids("身份证号 11010820080315123X。"), "身份证号 110108********123X。");
+  EXPECT_EQ(xueji::mask_ids("G110108【20080315】1231"), "G110108【********】1231");
+  EXPECT_EQ(xueji::mask_ids("1101 0820 0803 1512 31"), "1101 08** **** **12 31");
+  EXPECT_EQ(xueji::mask_ids("…200803151231"), "…********1231");      // cut before the region
+  EXPECT_EQ(xueji::mask_ids("G11010820080315…"), "G110108********…");  // cut after the date
+  EXPECT_EQ(xueji::mask_ids("数学 95 语文 88 电话 13800138000 2015-09-01"), "数学 95 语文 88 电话 13800138000 2015-09-01");
 }
