@@ -300,3 +300,37 @@ TEST_F(SearchTest, RemovingPagesLeavesNothingInTheContentlessIndex) {
   EXPECT_EQ(left.integer(0), 0);
   EXPECT_TRUE(search("数学").empty());
 }
+
+// Index changes belong to the caller's Catalog::Write, like every other change to the catalog.
+TEST_F(SearchTest, IndexChangesOutsideACatalogWriteAreRefused) {
+  PageIndex index(*catalog_);
+  const auto doc = catalog_->documents().front();
+  const auto rows = catalog_->page_rows(doc.id);
+  try {
+    index.remove_page(rows.front().id);
+    FAIL() << "a page left the index outside a Write";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Database);
+    EXPECT_NE(std::string(e.what()).find("outside a catalog write"), std::string::npos);
+  }
+  EXPECT_THROW(index.add_page(rows.front().id, {doc.student_id, "欧阳晓雯", doc.doc_type, doc.title}, "x"), Error);
+  EXPECT_THROW(index.rebuild(), Error);
+  EXPECT_EQ(search("数学").size(), 2u);  // nothing changed
+}
+
+// An index of the older, contentful form is replaced and rebuilt when the index is opened.
+TEST_F(SearchTest, AnOlderIndexFormIsReplacedAndRebuilt) {
+  const auto before = search("数学");
+  {
+    sql::Db db = raw_db();
+    db.exec("DROP TABLE page_fts");
+    db.exec("CREATE VIRTUAL TABLE page_fts USING fts5(meta_uni, meta_bi, body_uni, body_bi)");
+  }
+  const auto after = search("数学");
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].page_id, before[i].page_id);
+  sql::Db db = raw_db();
+  sql::Stmt st(db, "SELECT sql FROM sqlite_master WHERE name='page_fts'");
+  ASSERT_TRUE(st.step());
+  EXPECT_NE(st.text(0).find("content=''"), std::string::npos);
+}
