@@ -61,7 +61,7 @@ int cmd_init(const std::string& dir) {
   Catalog::create(dir);
   Catalog catalog(dir);
   Catalog::Write w(catalog);
-  PageIndex index(catalog.db());  // creates the index tables
+  PageIndex index(catalog);  // creates the index tables
   w.commit();
   std::cout << "created archive " << fs::absolute(dir).string() << "\n";
   return 0;
@@ -151,7 +151,7 @@ std::string search_query(const std::vector<std::string>& args, const std::vector
 int cmd_search(const std::string& archive, const std::string& query, int limit, int offset,
                bool json) {
   Catalog catalog(archive_dir(archive));
-  PageIndex index(catalog.db());
+  PageIndex index(catalog);
   const SearchResults results = index.search_with_total(query, {limit, offset});
   const std::vector<SearchHit>& hits = results.hits;
   note_access(catalog, "search", "index", "", query + " (" + std::to_string(results.total) + " pages)");
@@ -184,7 +184,7 @@ int cmd_search(const std::string& archive, const std::string& query, int limit, 
 int cmd_index_rebuild(const std::string& archive, const std::string& op) {
   Catalog catalog(archive_dir(archive), op);
   Catalog::Write tx(catalog);
-  PageIndex index(catalog.db());
+  PageIndex index(catalog);
   const int n = index.rebuild();
   catalog.audit("index-rebuild", "index", "", std::to_string(n) + " pages");
   tx.commit();

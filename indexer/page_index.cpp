@@ -7,8 +7,10 @@
 #include "indexer/cjk_tokens.h"
 #include "indexer/search_query.h"
 #include "indexer/text_folder.h"
+#include "models/catalog.h"
 #include "models/error.h"
 #include "models/ocr_page.h"
+#include "models/text_index_store.h"
 #include "models/utf8.h"
 
 namespace xueji {
@@ -71,6 +73,17 @@ Term make_term(const std::string& raw, TextFolder& folder) {
   for (const auto& p : pieces) t.fts += (t.fts.empty() ? "(" : " AND ") + p;
   t.fts += ")";
   return t;
+}
+
+// The catalog's filter for a query field (name: is checked here, on the folded name).
+PageFieldFilter::Field field_of(const std::string& field) {
+  using F = PageFieldFilter::Field;
+  if (field == "student") return F::StudentPrefix;
+  if (field == "grade") return F::Grade;
+  if (field == "class") return F::Class;
+  if (field == "type") return F::DocType;
+  if (field == "year") return F::Year;
+  throw Error(ErrorCode::InvalidArgument, "unknown search field " + field + ":");
 }
 
 std::string make_snippet(const std::string& text, const std::u32string& needle, TextFolder& folder) {
@@ -139,73 +152,46 @@ std::vector<Box> hit_boxes(const std::string& word_table_text, const std::u32str
 
 }  // namespace
 
-// Design note (index size): page_fts is contentless (content=''): FTS5 keeps only its
-// inverted index, not a second copy of the token strings (which, at four to five bytes per
-// character for the unigram and bigram strings, were the larger part of the index). Page
-// texts live in `pages`; what was indexed as the record's fields is kept in page_fts_meta, so
-// that a page can be taken out again with FTS5's 'delete' command, which needs the very values
-// that were indexed. An index of the older, contentful form is replaced and rebuilt on open.
-PageIndex::PageIndex(sql::Db& db) : db_(db), folder_(std::make_unique<TextFolder>()) {
-  bool old_form = false;
-  {
-    sql::Stmt st(db_, "SELECT sql FROM sqlite_master WHERE name='page_fts'");
-    if (st.step()) old_form = st.text(0).find("content=''") == std::string::npos;
-  }
-  if (old_form) db_.exec("DROP TABLE page_fts");
-  db_.exec(
-      "CREATE VIRTUAL TABLE IF NOT EXISTS page_fts USING fts5("
-      "meta_uni, meta_bi, body_uni, body_bi, content='', tokenize='unicode61 remove_diacritics 0')");
-  db_.exec("CREATE TABLE IF NOT EXISTS page_fts_meta(page_id INTEGER PRIMARY KEY, meta TEXT NOT NULL)");
-  if (old_form) rebuild();
+// The index's tables and their form are described in models/text_index_store.h.
+PageIndex::PageIndex(Catalog& catalog) : store_(catalog.text_index()), folder_(std::make_unique<TextFolder>()) {
+  if (store_.ready()) return;
+  Catalog::Write w(catalog);  // joins the caller's Write, if any
+  if (store_.create_tables()) rebuild();
+  w.commit();
 }
+
+PageIndex::~PageIndex() = default;
 
 namespace {
 std::string meta_text(const PageMeta& meta) {
   return meta.student_id + " " + meta.student_name + " " + meta.doc_type + " " + meta.title;
 }
-}  // namespace
 
-// Adds (or, with FTS5's 'delete' command, takes out) one page's tokens.
-void PageIndex::write_tokens(int64_t page_id, const std::string& fields, const std::string& text, bool remove) {
-  const Tokens m = tokenize(fields, *folder_), b = tokenize(text, *folder_);
-  sql::Stmt st(db_, remove ? "INSERT INTO page_fts(page_fts, rowid, meta_uni, meta_bi, body_uni, body_bi) "
-                             "VALUES('delete',?,?,?,?,?)"
-                           : "INSERT INTO page_fts(rowid, meta_uni, meta_bi, body_uni, body_bi) VALUES(?,?,?,?,?)");
-  st.bind(1, page_id).bind(2, m.unigrams).bind(3, m.bigrams).bind(4, b.unigrams).bind(5, b.bigrams);
-  st.run();
+IndexColumns index_columns(const std::string& fields, const std::string& text, TextFolder& folder) {
+  Tokens m = tokenize(fields, folder), b = tokenize(text, folder);
+  return {std::move(m.unigrams), std::move(m.bigrams), std::move(b.unigrams), std::move(b.bigrams)};
 }
+}  // namespace
 
 void PageIndex::add_page(int64_t page_id, const PageMeta& meta, const std::string& text) {
   const std::string fields = meta_text(meta);
-  write_tokens(page_id, fields, text, false);
-  sql::Stmt keep(db_, "INSERT OR REPLACE INTO page_fts_meta(page_id, meta) VALUES(?,?)");
-  keep.bind(1, page_id).bind(2, fields).run();
+  store_.add(page_id, index_columns(fields, text, *folder_), fields);
 }
 
 void PageIndex::remove_page(int64_t page_id) {
-  // The tokens as they were indexed: the fields kept in page_fts_meta, the page's text.
-  sql::Stmt st(db_, "SELECT m.meta, p.text FROM page_fts_meta m JOIN pages p ON p.id = m.page_id WHERE m.page_id=?");
-  st.bind(1, page_id);
-  if (!st.step()) return;  // not in the index
-  write_tokens(page_id, st.text(0), st.text(1), true);
-  sql::Stmt forget(db_, "DELETE FROM page_fts_meta WHERE page_id=?");
-  forget.bind(1, page_id).run();
+  // The tokens as they were indexed: the fields kept with the page, the page's text.
+  const auto kept = store_.kept(page_id);
+  if (!kept) return;  // not in the index
+  store_.remove(page_id, index_columns(kept->fields, kept->text, *folder_));
 }
 
-PageIndex::~PageIndex() = default;
-
 int PageIndex::rebuild() {
-  db_.exec("INSERT INTO page_fts(page_fts) VALUES('delete-all')");
-  db_.exec("DELETE FROM page_fts_meta");
-  sql::Stmt pages(db_,
-                  "SELECT p.id, p.text, s.id, s.name, d.doc_type, d.title FROM pages p "
-                  "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id "
-                  "WHERE d.deleted_at IS NULL ORDER BY p.id");
+  store_.clear();
   int n = 0;
-  while (pages.step()) {
-    add_page(pages.integer(0), PageMeta{pages.text(2), pages.text(3), pages.text(4), pages.text(5)}, pages.text(1));
+  store_.for_each_live_page([&](const LivePage& p) {
+    add_page(p.page_id, PageMeta{p.student_id, p.student_name, p.doc_type, p.title}, p.text);
     ++n;
-  }
+  });
   return n;
 }
 
@@ -238,24 +224,16 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
   if (match.empty() && q.filters.empty())
     throw Error(ErrorCode::InvalidArgument, "the query has no characters to search for");
 
-  // Field filters: SQL over the catalog, values always bound, never spliced.
-  std::string where = "d.deleted_at IS NULL";
-  std::vector<std::string> binds;
-  std::vector<std::u32string> name_in, name_out;  // name: is checked on the folded name below
+  // Field filters: checked by the catalog on the page's record, except name: (checked on the
+  // folded name below).
+  std::vector<PageFieldFilter> filters;
+  std::vector<std::u32string> name_in, name_out;
   for (const QueryFilter& f : q.filters) {
     if (f.field == "name") {
       (f.exclude ? name_out : name_in).push_back(folder_->compact(f.value));
       continue;
     }
-    binds.push_back(f.value);
-    const std::string v = "?" + std::to_string(binds.size());  // numbered: used twice in some
-    std::string cond;
-    if (f.field == "student") cond = "s.id LIKE " + v + " || '%'";
-    if (f.field == "grade") cond = "instr(s.grade, " + v + ") > 0";
-    if (f.field == "class") cond = "(s.class_name = " + v + " OR s.class_name = " + v + " || '班')";
-    if (f.field == "type") cond = "(d.doc_type = " + v + " OR d.type_code = upper(" + v + "))";
-    if (f.field == "year") cond = "substr(COALESCE(NULLIF(d.doc_date, ''), d.created_at), 1, 4) = " + v;
-    where += f.exclude ? " AND NOT " + cond : " AND " + cond;
+    filters.push_back({field_of(f.field), f.value, f.exclude});
   }
   // Design notes (ranking common terms, totals). FTS5's bm25() needs each phrase's document
   // count, which FTS5 gets by walking every match: at a million pages a common term costs
@@ -263,7 +241,7 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
   // that FTS5 returns in rowid order and can stop early on:
   //  - the first kRankWindow record-field matches (`{meta_uni meta_bi}`: a name or title);
   //  - the first kRankWindow matches anywhere.
-  // Each candidate is checked (filters by SQL on its row, the exact substring on its text) and
+  // Each candidate is checked (filters by the catalog on its row, the exact substring on its text) and
   // scored BM25-style: 10 for a hit in the record's fields, plus the body's term frequency
   // saturated and normalized by page length (k1 = 1.2, b = 0.75; every candidate holds every
   // term, so the idf factor is the same for all and left out). When the window held every
@@ -272,12 +250,7 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
   // within the window and the total is estimated: the window's hits scaled by how much of the
   // page-id range the window covered (page ids grow with time, so matches spread over them).
   constexpr int kRankWindow = 1000;
-  const std::string fields =
-      "SELECT p.number, d.pdf_path, d.doc_type, d.title, s.id, s.name, d.id FROM pages p "
-      "JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id WHERE p.id = ?" +
-      std::to_string(binds.size() + 1) + " AND " + where;
-  sql::Stmt row(db_, fields);
-  sql::Stmt text_of(db_, "SELECT text FROM pages WHERE id=?");
+  TextIndexStore::Lookup pages = store_.lookup(filters);
   const bool names = !name_in.empty() || !name_out.empty();
   struct Scored {
     double score;
@@ -288,24 +261,18 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
   };
   // Checks one candidate page; returns false when it is not a hit.
   auto check = [&](int64_t page_id, Scored& out) {
-    row.reset();
-    for (size_t i = 0; i < binds.size(); ++i) row.bind(static_cast<int>(i + 1), binds[i]);
-    row.bind(static_cast<int>(binds.size() + 1), page_id);
-    if (!row.step()) return false;  // filtered out (or deleted)
+    std::optional<IndexedPageFields> row = pages.fields(page_id);
+    if (!row) return false;  // filtered out (or deleted)
     if (names) {
-      const std::u32string name_c = folder_->compact(row.text(5));
+      const std::u32string name_c = folder_->compact(row->student_name);
       for (const auto& n : name_in)
         if (name_c.find(n) == std::u32string::npos) return false;
       for (const auto& n : name_out)
         if (name_c.find(n) != std::u32string::npos) return false;
     }
     std::string body;  // filters alone need no text to decide (read later for the snippet)
-    if (!clauses.empty()) {
-      text_of.reset();
-      text_of.bind(1, page_id);
-      body = text_of.step() ? text_of.text(0) : std::string();
-    }
-    Haystack body_h(body), meta_h(row.text(4) + " " + row.text(5) + " " + row.text(2) + " " + row.text(3));
+    if (!clauses.empty()) body = pages.text(page_id);
+    Haystack body_h(body), meta_h(row->student_id + " " + row->student_name + " " + row->doc_type + " " + row->title);
     const Term* body_term = nullptr;
     double score = 0;
     for (const Clause& c : clauses) {
@@ -330,13 +297,13 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
       if (found == c.exclude) return false;
     }
     out.score = score;
-    out.doc = row.integer(6);
+    out.doc = row->document_id;
     out.body_term = body_term;
-    out.hit.page = static_cast<int>(row.integer(0));
-    out.hit.document = row.text(1);
-    out.hit.doc_type = row.text(2);
-    out.hit.student_id = row.text(4);
-    out.hit.name = row.text(5);
+    out.hit.page = row->number;
+    out.hit.document = std::move(row->pdf_path);
+    out.hit.doc_type = std::move(row->doc_type);
+    out.hit.student_id = std::move(row->student_id);
+    out.hit.name = std::move(row->student_name);
     out.hit.page_id = page_id;
     out.hit.score = score;
     out.body = std::move(body);
@@ -353,48 +320,32 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
       Scored& h = hits[i];
       if (params.details) {
         h.hit.snippet = make_snippet(h.body, h.body_term ? h.body_term->compact : std::u32string(), *folder_);
-        if (h.body_term) {
-          sql::Stmt words(db_, "SELECT words FROM pages WHERE id=?");
-          words.bind(1, h.hit.page_id);
-          if (words.step()) h.hit.boxes = hit_boxes(words.text(0), h.body_term->compact, *folder_);
-        }
+        if (h.body_term) h.hit.boxes = hit_boxes(pages.words(h.hit.page_id), h.body_term->compact, *folder_);
       }
       res.hits.push_back(std::move(h.hit));
     }
   };
 
   SearchResults res;
-  if (match.empty()) {  // filters alone: the catalog's order, counted by SQL
-    const std::string base_from =
-        " FROM pages p JOIN documents d ON d.id = p.document_id JOIN students s ON s.id = d.student_id WHERE " + where;
-    sql::Stmt st(db_, "SELECT p.id" + base_from + " ORDER BY s.id, d.id, p.number");
-    for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
+  if (match.empty()) {  // filters alone: the catalog's order, counted by the catalog
     std::vector<Scored> hits;
     int64_t verified = 0;
     const int64_t want = static_cast<int64_t>(std::max(0, params.offset)) + params.limit;
-    while (st.step()) {
+    pages.for_each_id([&](int64_t page_id) {
       Scored h;
-      if (!check(st.integer(0), h)) continue;
+      if (!check(page_id, h)) return true;
       ++verified;
       if (static_cast<int64_t>(hits.size()) < want) hits.push_back(std::move(h));
-      else if (!names) break;
-    }
+      else if (!names) return false;
+      return true;
+    });
     // stable order already (catalog order); scores are all 0
     for (size_t i = static_cast<size_t>(std::max(0, params.offset)); i < hits.size(); ++i) {
-      if (params.details) {
-        text_of.reset();
-        text_of.bind(1, hits[i].hit.page_id);
-        hits[i].hit.snippet = make_snippet(text_of.step() ? text_of.text(0) : std::string(), {}, *folder_);
-      }
+      if (params.details) hits[i].hit.snippet = make_snippet(pages.text(hits[i].hit.page_id), {}, *folder_);
       res.hits.push_back(std::move(hits[i].hit));
     }
     res.total = verified;
-    if (!names) {
-      sql::Stmt count(db_, "SELECT count(*)" + base_from);
-      for (size_t i = 0; i < binds.size(); ++i) count.bind(static_cast<int>(i + 1), binds[i]);
-      count.step();
-      res.total = count.integer(0);
-    }
+    if (!names) res.total = pages.count();
     return res;
   }
 
@@ -417,15 +368,11 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
   std::set<int64_t> seen;
   int64_t last_in_window = 0;  // FTS5 returns matches in ascending rowid order
   auto collect = [&](const std::string& m, int limit) {
-    sql::Stmt st(db_, "SELECT rowid FROM page_fts WHERE page_fts MATCH ?1" + (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()));
-    st.bind(1, m);
-    int n = 0;
-    while (st.step()) {
-      ++n;
-      last_in_window = st.integer(0);
-      if (seen.insert(st.integer(0)).second) candidates.push_back(st.integer(0));
-    }
-    return n;
+    const std::vector<int64_t> ids = store_.match(m, limit);
+    if (!ids.empty()) last_in_window = ids.back();
+    for (int64_t id : ids)
+      if (seen.insert(id).second) candidates.push_back(id);
+    return static_cast<int>(ids.size());
   };
   collect(meta_match, kRankWindow);
   const int in_window = collect(match, kRankWindow);
@@ -446,9 +393,7 @@ SearchResults PageIndex::search_with_total(const std::string& query, const Searc
     }
     res.total = static_cast<int64_t>(hits.size());
   } else if (window_full) {
-    sql::Stmt max_id(db_, "SELECT max(id) FROM pages");
-    max_id.step();
-    const double covered = last_in_window > 0 ? static_cast<double>(max_id.integer(0)) / static_cast<double>(last_in_window) : 1.0;
+    const double covered = last_in_window > 0 ? static_cast<double>(store_.max_page_id()) / static_cast<double>(last_in_window) : 1.0;
     res.total = std::max<int64_t>(static_cast<int64_t>(hits.size()), static_cast<int64_t>(static_cast<double>(hits.size()) * covered + 0.5));
     res.total_exact = false;
   } else {

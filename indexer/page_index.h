@@ -1,17 +1,20 @@
 #pragma once
-// The full-text index of page texts, kept in the catalog database (SQLite FTS5) so that a
-// document and its index entries are committed in one transaction.
+// The full-text index of page texts: tokenizing (cjk_tokens.h), folding (text_folder.h), the
+// query language (search_query.h), ranking, snippets and hit boxes. Its tables live in the
+// catalog database behind the catalog's TextIndexStore (models/text_index_store.h), so that a
+// document and its index entries are committed in one Catalog::Write; nothing here is SQL.
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "models/ocr_page.h"
-#include "models/sqlite.h"
 
 namespace xueji {
 
+class Catalog;
 class TextFolder;
+class TextIndexStore;
 
 struct PageMeta {
   std::string student_id, student_name, doc_type, title;
@@ -45,14 +48,16 @@ struct SearchResults {
 
 class PageIndex {
  public:
-  explicit PageIndex(sql::Db& db);  // creates the index tables if missing
+  // Creates the index tables if missing (in a Write of its own, or joining the caller's), and
+  // rebuilds an index of an older form.
+  explicit PageIndex(Catalog& catalog);
   ~PageIndex();
 
-  // Adds one page (call inside the catalog transaction that inserted it).
+  // Adds one page (call inside the Catalog::Write that inserted it).
   void add_page(int64_t page_id, const PageMeta& meta, const std::string& text);
-  void remove_page(int64_t page_id);
+  void remove_page(int64_t page_id);  // inside a Write
   // Empties the index and indexes every page of every document in the catalog again (call
-  // inside a transaction); returns the number of pages.
+  // inside a Write); returns the number of pages.
   int rebuild();
 
   // The query language is in search_query.h. Throws Error(InvalidArgument) for an empty or
@@ -61,8 +66,7 @@ class PageIndex {
   SearchResults search_with_total(const std::string& query, const SearchParams& params = {});
 
  private:
-  void write_tokens(int64_t page_id, const std::string& fields, const std::string& text, bool remove);
-  sql::Db& db_;
+  TextIndexStore& store_;
   std::unique_ptr<TextFolder> folder_;
 };
 

@@ -12,6 +12,7 @@
 #include "models/error.h"
 #include "models/schema.h"
 #include "models/student_id.h"
+#include "models/text_index_store.h"
 
 #include <cerrno>
 #include <cstring>
@@ -140,7 +141,8 @@ Catalog::Catalog(const fs::path& dir, std::string operator_name)
       read_only_(!archive_is_writable(root_)),
       db_(root_ / kDatabaseName, read_only_ ? sql::Db::Mode::ReadOnly : sql::Db::Mode::OpenExisting),
       operator_(operator_name.empty() ? os_user_name() : std::move(operator_name)),
-      key_(load_audit_key(root_)) {
+      key_(load_audit_key(root_)),
+      text_index_(std::make_unique<TextIndexStore>(db_, *this)) {
   if (read_only_) {
     db_.exec("PRAGMA foreign_keys=ON");
     if (schema_version(db_) != kSchemaVersion)
@@ -157,6 +159,8 @@ Catalog::Catalog(const fs::path& dir, std::string operator_name)
     write_audit_head_file(root_, xueji::audit_head(db_));
   }
 }
+
+Catalog::~Catalog() = default;
 
 Catalog::Write::Write(Catalog& c) : c_(c) {
   if (c.read_only_)

@@ -1,9 +1,9 @@
 #pragma once
 // The archive catalog: one SQLite database (WAL mode) in the archive folder, holding students,
-// documents, pages, document types, the files with their fixity values, and the audit trail.
-// Other modules (the index) add their tables to the same database so that one transaction
-// covers a document and everything derived from it. Every change made through Catalog appends
-// its audit entry in the same transaction.
+// documents, pages, document types, the files with their fixity values, the audit trail and
+// the full-text index's tables (models/text_index_store.h), so that one transaction covers a
+// document and everything derived from it. Every change made through Catalog appends its audit
+// entry in the same transaction.
 //
 // Design notes (many hands): every change runs inside a Catalog::Write, which holds the
 // archive lock (models/archive_lock.h) and an IMMEDIATE transaction, and after the commit
@@ -12,6 +12,10 @@
 // its numbers in a short Write (DocumentReservation), works without the lock, and commits in a
 // second Write; `recover` leaves a live reservation's files alone. On read-only media the
 // catalog opens immutable: reading works, every change fails with Error(ReadOnly).
+//
+// The Catalog is the one API to the database: no SQL above models/. What is specific to
+// SQLite (the schema, FTS5, the SQL itself) stays behind it, the seam a second backend
+// (PostgreSQL) would plug into.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -28,6 +32,7 @@
 namespace xueji {
 
 class FileLock;
+class TextIndexStore;
 
 class Catalog {
  public:
@@ -75,11 +80,13 @@ class Catalog {
   // Opens an existing archive (upgrading an older schema); throws Error(NotFound) when there
   // is none and Error(Database) for an archive of a newer Xueji.
   explicit Catalog(const std::filesystem::path& dir, std::string operator_name = {});
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
 
   const std::filesystem::path& root() const { return root_; }
-  // The database, for the full-text index's own tables only (indexer/); every other change goes
-  // through the methods below.
-  sql::Db& db() { return db_; }
+  // The full-text index's tables (indexer/PageIndex works on them); changes inside a Write.
+  TextIndexStore& text_index() { return *text_index_; }
   const std::string& operator_name() const { return operator_; }
   bool read_only() const { return read_only_; }
   bool in_write() const { return write_depth_ > 0; }
@@ -164,6 +171,7 @@ class Catalog {
   std::string operator_;
   std::optional<std::string> key_;
   int write_depth_ = 0;
+  std::unique_ptr<TextIndexStore> text_index_;
 };
 
 std::string utc_now_iso();

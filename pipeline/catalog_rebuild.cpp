@@ -173,7 +173,7 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
     int seq = 0;
     if (in >> word >> id >> sid >> code >> seq && word == "document") c.note_used_numbers(id, sid, code, seq);
   }
-  PageIndex index(c.db());
+  PageIndex index(c);
   index.rebuild();
   r.students = static_cast<int>(students.size());
   c.audit("catalog-rebuild", "archive", "",

@@ -155,7 +155,7 @@ BuiltDocument DocumentBuilder::commit() {
   {
     Catalog::Write tx(s.catalog);
     result_.document_id = s.catalog.add_document(doc);
-    PageIndex index(s.catalog.db());
+    PageIndex index(s.catalog);
     const PageMeta meta{st.id, st.name, doc.doc_type, doc.title};
     for (const Catalog::PageRow& row : s.catalog.page_rows(result_.document_id)) index.add_page(row.id, meta, row.text);
     tx.commit();

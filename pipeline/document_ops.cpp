@@ -149,7 +149,7 @@ DocumentRecord move_document(Catalog& catalog, long long id, const std::string& 
   files.push_back({manifest.generic_string(), "manifest", 0, sha256_hex(text), static_cast<long long>(text.size())});
 
   catalog.relocate_document(id, student->id, seq, moved.title, moved.pdf_path, files);
-  PageIndex index(catalog.db());
+  PageIndex index(catalog);
   for (const Catalog::PageRow& row : catalog.page_rows(id)) {
     index.remove_page(row.id);
     index.add_page(row.id, {student->id, student->name, doc->doc_type, moved.title}, row.text);
@@ -177,7 +177,7 @@ void delete_document(Catalog& catalog, long long id) {
     old_names.push_back(f.path);
   }
   catalog.mark_deleted(id, moves);
-  PageIndex index(catalog.db());
+  PageIndex index(catalog);
   for (const Catalog::PageRow& row : catalog.page_rows(id)) index.remove_page(row.id);
   catalog.audit("delete", "document " + std::to_string(id), doc->student_id, doc->doc_type + " " + doc->pdf_path + " -> trash");
   tx.commit();

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "models/catalog.h"
+#include "models/sqlite.h"
 #include "models/text_encoding.h"
 #include "models/utf8.h"
 #include "tests/pagegen/pagegen.h"
@@ -129,11 +130,11 @@ std::string archive_state(const std::string& dir) {
   std::sort(files.begin(), files.end());
   std::string state;
   for (auto& f : files) state += f + "\n";
-  Catalog c(dir);
+  sql::Db db(fs::path(dir) / Catalog::kDatabaseName, sql::Db::Mode::OpenExisting);  // the test's own connection
   for (const char* q : {"SELECT group_concat(id||name||class_name) FROM students",
                         "SELECT count(*)||group_concat(pdf_path) FROM documents",
                         "SELECT count(*) FROM pages", "SELECT count(*) FROM page_fts_meta"}) {
-    sql::Stmt st(c.db(), q);
+    sql::Stmt st(db, q);
     st.step();
     state += st.text(0) + "\n";
   }

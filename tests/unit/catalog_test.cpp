@@ -6,6 +6,7 @@
 #include "models/error.h"
 #include "models/roster.h"
 #include "models/schema.h"
+#include "models/sqlite.h"
 #include "models/student_id.h"
 
 #include <chrono>
@@ -54,7 +55,8 @@ INSERT INTO documents VALUES(1,'G11010519491231002X','学籍卡','XJK',1,'','G11
 PRAGMA user_version=1;)sql");
   }
   Catalog c(root, "tester");
-  EXPECT_EQ(schema_version(c.db()), kSchemaVersion);
+  sql::Db db(root / Catalog::kDatabaseName, sql::Db::Mode::OpenExisting);  // the test's own connection
+  EXPECT_EQ(schema_version(db), kSchemaVersion);
   EXPECT_EQ(c.find_student("G11010519491231002X")->status, "在读");
   ASSERT_EQ(c.all_files().size(), 1u);  // the old PDF got its fixity value
   const auto log = c.audit_log();
@@ -63,7 +65,7 @@ PRAGMA user_version=1;)sql");
   EXPECT_EQ(log.back().operator_name, "tester");
   EXPECT_TRUE(c.verify_audit().empty());
 
-  c.db().exec("PRAGMA user_version=99");
+  db.exec("PRAGMA user_version=99");
   try {
     Catalog newer(root);
     FAIL() << "a newer schema was opened";
@@ -80,7 +82,8 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   EXPECT_TRUE(c.verify_audit().empty());
   EXPECT_EQ(c.audit_log(valid_id(2)).size(), 1u);
 
-  c.db().exec("UPDATE audit SET details='tampered' WHERE id=3");
+  sql::Db(dir / "a" / Catalog::kDatabaseName, sql::Db::Mode::OpenExisting)
+      .exec("UPDATE audit SET details='tampered' WHERE id=3");
   auto f = c.verify_audit();
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0].find("entry 3 was changed"), std::string::npos);
@@ -89,9 +92,10 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   Catalog::create(dir2 / "a");
   Catalog d(dir2 / "a");
   for (int i = 0; i < 5; ++i) d.add_student({valid_id(i), "学生", "男", "", "", "", {}, {}, "在读"});
-  d.db().exec("DELETE FROM audit WHERE id=2");
+  sql::Db raw(dir2 / "a" / Catalog::kDatabaseName, sql::Db::Mode::OpenExisting);  // the test's own connection
+  raw.exec("DELETE FROM audit WHERE id=2");
   EXPECT_FALSE(d.verify_audit().empty());
-  d.db().exec("DELETE FROM audit WHERE id=(SELECT MAX(id) FROM audit)");  // the newest entry
+  raw.exec("DELETE FROM audit WHERE id=(SELECT MAX(id) FROM audit)");  // the newest entry
   bool tail = false;
   for (const auto& s : d.verify_audit()) tail = tail || s.find("newest") != std::string::npos;
   EXPECT_TRUE(tail);

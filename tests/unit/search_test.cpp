@@ -8,6 +8,7 @@
 #include "indexer/page_index.h"
 #include "models/catalog.h"
 #include "models/error.h"
+#include "models/sqlite.h"
 #include "models/utf8.h"
 #include "tests/test_util.h"
 
@@ -57,18 +58,18 @@ class SearchTest : public ::testing::Test {
       d.pages.push_back(p);
     }
     long long id = catalog_->add_document(d);
-    PageIndex index(catalog_->db());
-    sql::Stmt st(catalog_->db(), "SELECT id, number FROM pages WHERE document_id=? ORDER BY number");
-    st.bind(1, static_cast<int64_t>(id));
+    PageIndex index(*catalog_);
     auto s = catalog_->find_student(sid);
-    while (st.step())
-      index.add_page(st.integer(0), {sid, s->name, d.doc_type, d.doc_type},
-                     pages[static_cast<size_t>(st.integer(1) - 1)]);
+    for (const Catalog::PageRow& row : catalog_->page_rows(id))
+      index.add_page(row.id, {sid, s->name, d.doc_type, d.doc_type}, pages[static_cast<size_t>(row.number - 1)]);
     tx.commit();
   }
 
+  // The archive's database on a connection of the test's own, to inspect or tamper with it.
+  sql::Db raw_db() { return sql::Db(dir_ / "arc" / Catalog::kDatabaseName, sql::Db::Mode::OpenExisting); }
+
   std::vector<SearchHit> search(const std::string& q) {
-    PageIndex index(catalog_->db());
+    PageIndex index(*catalog_);
     return index.search(q, {100, 0});
   }
 
@@ -173,15 +174,14 @@ TEST_F(SearchTest, MalformedQueriesNameTheProblem) {
 TEST_F(SearchTest, RebuildGivesTheSameAnswers) {
   const auto before = search("数学");
   {
-    Catalog::Write tx(*catalog_);
-    catalog_->db().exec("INSERT INTO page_fts(page_fts) VALUES('delete-all')");
-    catalog_->db().exec("DELETE FROM page_fts_meta");
-    tx.commit();
+    sql::Db db = raw_db();
+    db.exec("INSERT INTO page_fts(page_fts) VALUES('delete-all')");
+    db.exec("DELETE FROM page_fts_meta");
   }
   EXPECT_TRUE(search("数学").empty());
   {
     Catalog::Write tx(*catalog_);
-    PageIndex index(catalog_->db());
+    PageIndex index(*catalog_);
     EXPECT_EQ(index.rebuild(), 4);
     tx.commit();
   }
@@ -235,7 +235,7 @@ TEST_F(SearchTest, CommonTermsBeyondTheRankingWindow) {
   std::vector<std::string> many(2500, "该学生表现良好。");
   add("G11010519491231002X", "CJD", many);
   add("L110105200802291234", "XJK", {"该学生表现良好，成绩优秀。"});
-  PageIndex index(catalog_->db());
+  PageIndex index(*catalog_);
   const auto first = index.search("学生", {20, 0});
   EXPECT_EQ(first.size(), 20u);
   const auto filtered = index.search("学生 student:L1101", {20, 0});
@@ -245,7 +245,7 @@ TEST_F(SearchTest, CommonTermsBeyondTheRankingWindow) {
 }
 
 TEST_F(SearchTest, TotalsAreExactUnlessTheWindowOverflows) {
-  PageIndex index(catalog_->db());
+  PageIndex index(*catalog_);
   // Exact: every candidate was checked (a one-character term that is also a false candidate
   // nowhere; two pages hold 数学).
   auto r = index.search_with_total("数学", {1, 0});
@@ -274,7 +274,8 @@ TEST_F(SearchTest, TotalsAreExactUnlessTheWindowOverflows) {
 
 TEST_F(SearchTest, RemovingPagesLeavesNothingInTheContentlessIndex) {
   auto fts_count = [&](const std::string& match) {
-    sql::Stmt st(catalog_->db(), "SELECT count(*) FROM page_fts WHERE page_fts MATCH ?");
+    sql::Db db = raw_db();
+    sql::Stmt st(db, "SELECT count(*) FROM page_fts WHERE page_fts MATCH ?");
     st.bind(1, match);
     st.step();
     return st.integer(0);
@@ -283,18 +284,53 @@ TEST_F(SearchTest, RemovingPagesLeavesNothingInTheContentlessIndex) {
   EXPECT_EQ(fts_count("meta_uni:g11010519491231002x"), 2);
   {
     Catalog::Write tx(*catalog_);
-    PageIndex index(catalog_->db());
-    sql::Stmt pages(catalog_->db(), "SELECT id FROM pages");
-    while (pages.step()) index.remove_page(pages.integer(0));
+    PageIndex index(*catalog_);
+    for (const DocumentRecord& d : catalog_->documents())
+      for (const Catalog::PageRow& row : catalog_->page_rows(d.id)) index.remove_page(row.id);
     tx.commit();
   }
   // The 'delete' command took out exactly the tokens that were indexed.
   EXPECT_EQ(fts_count("body_bi:数学"), 0);
   EXPECT_EQ(fts_count("meta_uni:g11010519491231002x"), 0);
   EXPECT_EQ(fts_count("body_uni:学"), 0);
-  catalog_->db().exec("INSERT INTO page_fts(page_fts) VALUES('integrity-check')");
-  sql::Stmt left(catalog_->db(), "SELECT count(*) FROM page_fts_meta");
+  sql::Db db = raw_db();
+  db.exec("INSERT INTO page_fts(page_fts) VALUES('integrity-check')");
+  sql::Stmt left(db, "SELECT count(*) FROM page_fts_meta");
   left.step();
   EXPECT_EQ(left.integer(0), 0);
   EXPECT_TRUE(search("数学").empty());
+}
+
+// Index changes belong to the caller's Catalog::Write, like every other change to the catalog.
+TEST_F(SearchTest, IndexChangesOutsideACatalogWriteAreRefused) {
+  PageIndex index(*catalog_);
+  const auto doc = catalog_->documents().front();
+  const auto rows = catalog_->page_rows(doc.id);
+  try {
+    index.remove_page(rows.front().id);
+    FAIL() << "a page left the index outside a Write";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Database);
+    EXPECT_NE(std::string(e.what()).find("outside a catalog write"), std::string::npos);
+  }
+  EXPECT_THROW(index.add_page(rows.front().id, {doc.student_id, "欧阳晓雯", doc.doc_type, doc.title}, "x"), Error);
+  EXPECT_THROW(index.rebuild(), Error);
+  EXPECT_EQ(search("数学").size(), 2u);  // nothing changed
+}
+
+// An index of the older, contentful form is replaced and rebuilt when the index is opened.
+TEST_F(SearchTest, AnOlderIndexFormIsReplacedAndRebuilt) {
+  const auto before = search("数学");
+  {
+    sql::Db db = raw_db();
+    db.exec("DROP TABLE page_fts");
+    db.exec("CREATE VIRTUAL TABLE page_fts USING fts5(meta_uni, meta_bi, body_uni, body_bi)");
+  }
+  const auto after = search("数学");
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].page_id, before[i].page_id);
+  sql::Db db = raw_db();
+  sql::Stmt st(db, "SELECT sql FROM sqlite_master WHERE name='page_fts'");
+  ASSERT_TRUE(st.step());
+  EXPECT_NE(st.text(0).find("content=''"), std::string::npos);
 }
