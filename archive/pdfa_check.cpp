@@ -6,7 +6,7 @@
 
 #include <cstring>
 #include <fstream>
-#include <regex>
+#include <functional>
 #include <set>
 
 #include "models/xml_escape.h"
@@ -14,15 +14,23 @@
 namespace xueji {
 namespace {
 
-// The text of the first element `tag` (inside rdf:Alt/rdf:li when present).
+// The text of the first element `tag` (inside rdf:Alt/rdf:li when present). Plain searches,
+// not std::regex: libstdc++'s regex matcher recurses once per character matched, so a long
+// XMP packet overflowed the stack, and compiling the patterns cost more than the rest of the
+// check.
 bool xmp_value(const std::string& xmp, const std::string& tag, std::string* out) {
-  const std::regex re("<" + tag + ">([\\s\\S]*?)</" + tag + ">");
-  std::smatch m;
-  if (!std::regex_search(xmp, m, re)) return false;
-  std::string v = m[1].str();
-  const std::regex li("<rdf:li[^>]*>([\\s\\S]*?)</rdf:li>");
-  std::smatch l;
-  if (std::regex_search(v, l, li)) v = l[1].str();
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  const size_t begin = xmp.find(open);
+  if (begin == std::string::npos) return false;
+  const size_t start = begin + open.size();
+  const size_t end = xmp.find(close, start);
+  if (end == std::string::npos) return false;
+  std::string v = xmp.substr(start, end - start);
+  // <rdf:li ...>value</rdf:li>
+  const size_t li = v.find("<rdf:li");
+  const size_t li_start = li == std::string::npos ? li : v.find('>', li);
+  const size_t li_end = li_start == std::string::npos ? li_start : v.find("</rdf:li>", li_start + 1);
+  if (li_end != std::string::npos) v = v.substr(li_start + 1, li_end - li_start - 1);
   *out = xml_unescape(v);
   return true;
 }
@@ -43,28 +51,22 @@ bool has_filter(QPDFObjectHandle dict, const std::string& name) {
   return false;
 }
 
-}  // namespace
-
-std::vector<std::string> check_pdfa(const std::filesystem::path& file, PdfaLevel level, int* pages) {
+// The rules over a file read by `open` (a file or a buffer); `head`: its first 32 bytes.
+std::vector<std::string> check(const std::string& head, const std::function<void(QPDF&)>& open,
+                               PdfaLevel level, int* pages) {
   std::vector<std::string> bad;
   const bool a1 = level == PdfaLevel::A1b;
-  {
-    std::ifstream in(file, std::ios::binary);
-    std::string head(32, '\0');
-    in.read(head.data(), 32);
-    head.resize(static_cast<size_t>(in.gcount()));
-    if (head.rfind("%PDF-1.", 0) != 0) bad.push_back("header: not %PDF-1.x");
-    else if (a1 && head[7] > '4') bad.push_back("header: PDF/A-1 needs version 1.4 or lower");
-    const size_t nl = head.find('\n');
-    if (nl == std::string::npos || nl + 5 >= head.size() || head[nl + 1] != '%' ||
-        static_cast<unsigned char>(head[nl + 2]) < 128 || static_cast<unsigned char>(head[nl + 3]) < 128 ||
-        static_cast<unsigned char>(head[nl + 4]) < 128 || static_cast<unsigned char>(head[nl + 5]) < 128)
-      bad.push_back("header: no binary comment line");
-  }
+  if (head.rfind("%PDF-1.", 0) != 0) bad.push_back("header: not %PDF-1.x");
+  else if (a1 && head[7] > '4') bad.push_back("header: PDF/A-1 needs version 1.4 or lower");
+  const size_t nl = head.find('\n');
+  if (nl == std::string::npos || nl + 5 >= head.size() || head[nl + 1] != '%' ||
+      static_cast<unsigned char>(head[nl + 2]) < 128 || static_cast<unsigned char>(head[nl + 3]) < 128 ||
+      static_cast<unsigned char>(head[nl + 4]) < 128 || static_cast<unsigned char>(head[nl + 5]) < 128)
+    bad.push_back("header: no binary comment line");
   try {
     QPDF pdf;
     pdf.setSuppressWarnings(true);
-    pdf.processFile(file.c_str());
+    open(pdf);
     if (pages) *pages = static_cast<int>(pdf.getAllPages().size());
     if (pdf.anyWarnings()) bad.push_back("structure: qpdf reported warnings while reading");
     QPDFObjectHandle trailer = pdf.getTrailer();
@@ -111,7 +113,7 @@ std::vector<std::string> check_pdfa(const std::filesystem::path& file, PdfaLevel
       xmp_value(xmp, "pdfaid:part", &part);
       xmp_value(xmp, "pdfaid:conformance", &conf);
       if (part != (a1 ? "1" : "2") || conf != "B")
-        bad.push_back("metadata: XMP declares part '" + part + "' conformance '" + conf + "'");
+        bad.push_back("metadata: XMP declares part '" + part.substr(0, 16) + "' conformance '" + conf.substr(0, 16) + "'");
       QPDFObjectHandle info = trailer.getKey("/Info");
       const std::pair<const char*, const char*> pairs[] = {{"/Title", "dc:title"},
                                                            {"/Subject", "dc:description"},
@@ -187,6 +189,21 @@ std::vector<std::string> check_pdfa(const std::filesystem::path& file, PdfaLevel
   for (auto& b : bad)
     if (seen.insert(b).second) unique.push_back(b);
   return unique;
+}
+
+}  // namespace
+
+std::vector<std::string> check_pdfa(const std::filesystem::path& file, PdfaLevel level, int* pages) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(32, '\0');
+  in.read(head.data(), 32);
+  head.resize(static_cast<size_t>(in.gcount()));
+  return check(head, [&](QPDF& pdf) { pdf.processFile(file.c_str()); }, level, pages);
+}
+
+std::vector<std::string> check_pdfa_bytes(std::string_view bytes, PdfaLevel level, int* pages) {
+  return check(std::string(bytes.substr(0, 32)),
+               [&](QPDF& pdf) { pdf.processMemoryFile("PDF in memory", bytes.data(), bytes.size()); }, level, pages);
 }
 
 }  // namespace xueji

@@ -7,6 +7,7 @@
 // embedded files in 1b.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/pdfa_metadata.h"
@@ -15,5 +16,8 @@ namespace xueji {
 
 // Every rule broken, one message each (empty: passes). `pages`: set to the page count read.
 std::vector<std::string> check_pdfa(const std::filesystem::path& file, PdfaLevel level, int* pages = nullptr);
+// The same over a PDF held in memory (the fuzz target's entry; `file` reads through qpdf's file
+// source, this through its buffer source, and both share every rule).
+std::vector<std::string> check_pdfa_bytes(std::string_view bytes, PdfaLevel level, int* pages = nullptr);
 
 }  // namespace xueji

@@ -1,6 +1,7 @@
 #include "capture/image_loader.h"
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <opencv2/imgcodecs.hpp>
@@ -112,6 +113,13 @@ std::vector<double> tiff_dpi(const std::string& b) {
   return out;
 }
 
+// w x h, saturating: header fields are 32-bit and their product overflows a long long.
+long long pixel_count(long long w, long long h) {
+  if (w <= 0 || h <= 0) return 0;
+  if (h > std::numeric_limits<long long>::max() / w) return std::numeric_limits<long long>::max();
+  return w * h;
+}
+
 // Width and height from the file header, read before decoding so that a decompression bomb
 // (a tiny file declaring a huge image) is refused without allocating it. {0, 0} if unknown.
 std::pair<long long, long long> header_size(const std::string& b, Format f) {
@@ -144,8 +152,8 @@ std::pair<long long, long long> header_size(const std::string& b, Format f) {
         if (tag == 256) w = value;
         if (tag == 257) h = value;
       }
-      if (w * h > best) {
-        best = w * h;
+      if (pixel_count(w, h) > best) {
+        best = pixel_count(w, h);
         bw = w;
         bh = h;
       }
@@ -214,7 +222,7 @@ std::vector<LoadedImage> load_image_file(const std::filesystem::path& file,
     throw Error(ErrorCode::BadImage, name + ": the JPEG file is truncated (no end marker)");
 
   const auto [hw, hh] = header_size(bytes, format);
-  if (hw * hh > params.max_pixels)
+  if (pixel_count(hw, hh) > params.max_pixels)
     throw Error(ErrorCode::BadImage, name + ": image too large (" + std::to_string(hw) + "x" +
                                          std::to_string(hh) + " pixels; the limit is " +
                                          std::to_string(params.max_pixels / 1000000) + " megapixels)");

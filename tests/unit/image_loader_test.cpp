@@ -287,3 +287,18 @@ TEST(ImageLoader, PngCorruptionIsRefusedAndItsWarningsAreNotPrinted) {
   EXPECT_EQ(loaded, "loaded");
   EXPECT_EQ(printed, "");
 }
+
+// Regression (fuzzing): a PNG header declaring 4294967295 x 4294967295 pixels overflowed the
+// pixel count (signed 64-bit multiplication, undefined behaviour) and so passed the size
+// limit; it is now refused as too large before decoding.
+TEST(ImageLoader, HugeHeaderSizeIsRefusedWithoutOverflow) {
+  const std::filesystem::path file = XUEJI_FUZZ_DIR "/regressions/image_loader/png-ihdr-4294967295x4294967295.png";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  try {
+    load_image_file(file);
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::BadImage);
+    EXPECT_NE(std::string(e.what()).find("image too large (4294967295x4294967295"), std::string::npos) << e.what();
+  }
+}
