@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git python3
+  # the fuzz build (bench/fuzz.sh): clang 14 with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
   # libraries
   libopencv-dev libtesseract-dev libleptonica-dev libhpdf-dev libsqlite3-dev
   libqpdf-dev zlib1g-dev libjpeg62-turbo-dev libpng-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3
