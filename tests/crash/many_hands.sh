@@ -88,7 +88,7 @@ bad = [d for d in listed.values() if d["pages"] != 2]
 if bad:
     print("FAILED: documents with pages lost or doubled:", bad); sys.exit(1)
 PY
-failed=$(cat "$work"/failed.* 2>/dev/null | wc -l)
+failed=$( (cat "$work"/failed.* 2>/dev/null || true) | wc -l)  # no failed.* files: none failed
 echo "$seconds s, 8 importers and 2 maintenance callers: $(wc -l < "$work/committed") imports committed," \
      "$failed failed with a clear message, $(wc -l < "$work/deleted" 2>/dev/null || echo 0) deleted and purged;" \
      "every committed document present, verify clean"
