@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <vector>
 
@@ -76,6 +78,15 @@ void commit_file(const fs::path& temp, const fs::path& final_path, Replace repla
   }
   fsync_path(final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path(),
              O_RDONLY | O_DIRECTORY);
+}
+
+std::string read_file_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) io_fail("cannot read", file);
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) io_fail("cannot read", file);
+  return s.str();
 }
 
 void write_file_atomic(const fs::path& final_path, std::string_view data, Replace replace) {

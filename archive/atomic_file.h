@@ -6,6 +6,7 @@
 // unless the caller asks to replace (the capture journal's own bookkeeping).
 // Files placed get mode 0640: student records are not for every user of the machine.
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace xueji {
@@ -23,6 +24,9 @@ void commit_file(const std::filesystem::path& temp, const std::filesystem::path&
 // Writes `data` atomically to `final_path`.
 void write_file_atomic(const std::filesystem::path& final_path, std::string_view data,
                        Replace replace = Replace::Never);
+
+// The whole content of a file; throws Error(Io) when it can't be read.
+std::string read_file_bytes(const std::filesystem::path& file);
 
 // Creates `dir` and its missing parents with mode 0750.
 void create_folders(const std::filesystem::path& dir);

@@ -59,13 +59,6 @@ std::vector<std::string> files_on_disk(const fs::path& root, const std::vector<f
   return out;
 }
 
-std::string stamp_now() {
-  std::string s = utc_now_iso();
-  for (char& c : s)
-    if (c == ':') c = '-';
-  return s;
-}
-
 }  // namespace
 
 std::vector<Finding> verify_archive(Catalog& catalog, const std::optional<std::string>& student_id) {
@@ -131,7 +124,7 @@ RecoverReport recover_archive(Catalog& catalog) {
   };
   std::set<std::string> known;
   for (const FileRecord& f : catalog.all_files()) known.insert(f.path);
-  const fs::path bin = fs::path(".quarantine") / stamp_now();
+  const fs::path bin = fs::path(".quarantine") / utc_now_file_stamp();
   std::string listing;
   for (const std::string& rel : files_on_disk(root, {fs::path()})) {
     if (known.count(rel)) continue;
@@ -157,10 +150,7 @@ RecoverReport recover_archive(Catalog& catalog) {
       listing += rel + "\tSHA-256 " + hash + "\n";
       if (fs::path(rel).extension() == ".json") {  // a quarantined document's numbers stay taken
         try {
-          std::ifstream in(to);
-          std::ostringstream text;
-          text << in.rdbuf();
-          const DocumentManifest m = parse_manifest(text.str(), rel);
+          const DocumentManifest m = parse_manifest(read_file_bytes(to), rel);
           catalog.note_used_numbers(m.document.id, m.document.student_id, m.document.type_code, m.document.sequence);
         } catch (const Error&) {
         }

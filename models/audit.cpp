@@ -151,6 +151,14 @@ void append_audit(sql::Db& db, const std::string& key, const AuditEntry& in) {
   set_meta(db, "audit_count", std::to_string(e.id));
 }
 
+bool has_access_entry(sql::Db& db, const AuditEntry& e) {
+  sql::Stmt st(db,
+               "SELECT 1 FROM audit WHERE kind='access' AND time=? AND operator=? AND action=? AND object=? "
+               "AND student_id=? AND details=? LIMIT 1");
+  st.bind(1, e.time).bind(2, e.operator_name).bind(3, e.action).bind(4, e.object).bind(5, e.student_id).bind(6, e.details);
+  return st.step();
+}
+
 std::vector<AuditEntry> audit_entries(sql::Db& db, const std::optional<std::string>& student_id,
                                       const std::optional<std::string>& kind) {
   std::vector<AuditEntry> out;

@@ -46,6 +46,9 @@ std::filesystem::path audit_key_path(const std::filesystem::path& archive_root);
 // Appends an entry (call inside the change's transaction).
 void append_audit(sql::Db& db, const std::string& key, const AuditEntry& entry);
 
+// True when an access entry with e's time, operator, action, object, student and details exists.
+bool has_access_entry(sql::Db& db, const AuditEntry& e);
+
 std::vector<AuditEntry> audit_entries(sql::Db& db, const std::optional<std::string>& student_id = {},
                                       const std::optional<std::string>& kind = {});
 

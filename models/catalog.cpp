@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "models/access_queue.h"
 #include "models/archive_lock.h"
 #include "models/audit.h"
 #include "models/error.h"
@@ -114,25 +115,46 @@ std::string utc_now_iso() {
   return buf;
 }
 
+std::string utc_now_file_stamp() {
+  std::string s = utc_now_iso();
+  for (char& c : s)
+    if (c == ':') c = '-';
+  return s;
+}
+
 void Catalog::create(const fs::path& dir, bool for_rebuild) {
   std::error_code ec;
   if (fs::exists(dir / kDatabaseName, ec))
     throw Error(ErrorCode::InvalidArgument, "an archive already exists in " + dir.string());
   if (dir.has_parent_path() && !fs::is_directory(dir.parent_path(), ec))
     throw Error(ErrorCode::NotFound, "parent folder does not exist: " + dir.parent_path().string());
-  if (!fs::exists(dir, ec) && ::mkdir(dir.c_str(), 0750) != 0)
+  const bool made_dir = !fs::exists(dir, ec);
+  if (made_dir && ::mkdir(dir.c_str(), 0750) != 0)
     throw Error(ErrorCode::Io, "cannot create " + dir.string() + ": " + std::strerror(errno));
   const auto old_key = load_audit_key(dir);
   if (old_key && !for_rebuild)
     throw Error(ErrorCode::InvalidArgument, dir.string() + " holds the audit key of an archive whose database is gone: "
                                             "use `xueji catalog rebuild`, not init");
-  const std::string key = old_key ? *old_key : create_audit_key(dir);
-  {
+  const bool made_state = !fs::exists(state_dir(dir), ec);
+  try {
+    const std::string key = old_key ? *old_key : create_audit_key(dir);
     sql::Db db(dir / kDatabaseName, sql::Db::Mode::Create);
     ::chmod((dir / kDatabaseName).c_str(), 0640);  // the -wal and -shm files take the same mode
     configure(db);
     create_schema(db, key);
     if (!for_rebuild) write_audit_head_file(dir, xueji::audit_head(db));
+  } catch (...) {
+    // A failed init (full disk, say) leaves nothing behind that a second init would refuse:
+    // no database, and no audit key of an archive that never was.
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      ::unlink((dir / (std::string(kDatabaseName) + suffix)).c_str());
+    if (!old_key) {
+      ::unlink(audit_key_path(dir).c_str());
+      ::unlink((state_dir(dir) / "audit-head").c_str());
+      if (made_state) ::rmdir(state_dir(dir).c_str());
+      if (made_dir) ::rmdir(dir.c_str());
+    }
+    throw;
   }
 }
 
@@ -189,7 +211,15 @@ Catalog::Write::~Write() {
 
 void Catalog::Write::commit() {
   if (!tx_) return;  // joined an outer Write
+  // Access events queued while the lock was busy join this transaction (access_queue.h).
+  if (c_.key_) {
+    for (const QueuedAccess& q : queued_accesses(c_.root_)) {
+      if (!has_access_entry(c_.db_, q.entry)) append_audit(c_.db_, *c_.key_, q.entry);
+      folded_.push_back(q.file);
+    }
+  }
   tx_->commit();
+  for (const auto& f : folded_) ::unlink(f.c_str());
   // After the commit, still under the lock. The change is committed whatever happens here; a
   // head file left behind still checks (see audit.h).
   try {
@@ -233,8 +263,21 @@ void Catalog::audit(const std::string& action, const std::string& object, const 
 bool Catalog::record_access(const std::string& action, const std::string& object, const std::string& student_id,
                             const std::string& details) {
   if (read_only_ || !key_) return false;
-  Write w(*this);
-  append_audit(db_, *key_, {0, "", operator_, action, object, student_id, details, "", "", "access"});
+  const AuditEntry e{0, utc_now_iso(), operator_, action, object, student_id, details, "", "", "access"};
+  if (write_depth_ > 0) {
+    append_audit(db_, *key_, e);
+    return true;
+  }
+  std::unique_ptr<FileLock> lock;
+  try {
+    lock = std::make_unique<FileLock>(state_dir(root_) / "lock", std::chrono::milliseconds(200), "the archive");
+  } catch (const Error& err) {
+    if (err.code() != ErrorCode::Busy) throw;
+    queue_access(root_, e);
+    return true;
+  }
+  Write w(*this, std::move(lock));
+  append_audit(db_, *key_, e);
   w.commit();
   return true;
 }

@@ -55,6 +55,7 @@ class Catalog {
     Catalog& c_;
     std::unique_ptr<FileLock> lock_;
     std::unique_ptr<sql::Transaction> tx_;
+    std::vector<std::filesystem::path> folded_;  // queued access files chained by this Write
   };
 
   // Creates a new archive in `dir` (created if missing; its parent must exist).
@@ -136,8 +137,9 @@ class Catalog {
 
   void audit(const std::string& action, const std::string& object, const std::string& student_id,
              const std::string& details);
-  // Records a view, search or export (who, what, when) in the audit chain. On a read-only
-  // archive nothing can be recorded: returns false.
+  // Records a view, search or export (who, what, when) in the audit chain. It never waits
+  // behind a change: when the archive lock is busy the event is queued (models/access_queue.h)
+  // and chained by the next Write. On a read-only archive nothing can be recorded: returns false.
   bool record_access(const std::string& action, const std::string& object, const std::string& student_id,
                      const std::string& details);
 
@@ -175,5 +177,7 @@ class Catalog {
 };
 
 std::string utc_now_iso();
+// The same time with '-' for ':', for file and folder names (2026-12-02T08-41-07Z).
+std::string utc_now_file_stamp();
 
 }  // namespace xueji

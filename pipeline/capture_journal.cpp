@@ -139,6 +139,14 @@ fs::path CaptureJournal::lock_file(const fs::path& root, const std::string& job)
 
 void CaptureJournal::lock_for_capture() {
   capture_lock_ = std::make_shared<FileLock>(lock_file(root_, name_), std::chrono::milliseconds(0), "capture job " + name_);
+  // Nobody else writes to this job now: a temporary file here is one a killed capture left
+  // half-written (atomic_file.h names them .<final name>.tmp-<n>). Never a page: remove it.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos && e.is_regular_file())
+      fs::remove(e.path(), ec);
+  }
 }
 
 void CaptureJournal::remove_if_empty() {

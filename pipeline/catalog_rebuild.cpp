@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "archive/archive_layout.h"
+#include "archive/atomic_file.h"
 #include "archive/document_manifest.h"
 #include "archive/pdf_metadata_edit.h"
 #include "indexer/page_index.h"
@@ -24,13 +25,6 @@ namespace {
 bool is_manifest_name(const std::string& name) {
   static const std::regex re(R"(^[GJL][0-9X]{18}-[A-Z0-9]{1,8}-[0-9]{4}\.json$)");
   return std::regex_match(name, re);
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 struct Found {
@@ -54,13 +48,6 @@ std::vector<Found> find_manifests(const fs::path& root) {
   return out;
 }
 
-std::string stamp() {
-  std::string s = utc_now_iso();
-  for (char& c : s)
-    if (c == ':') c = '-';
-  return s;
-}
-
 }  // namespace
 
 RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bool replace) {
@@ -80,7 +67,7 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
       throw Error(ErrorCode::Busy, "an import is still running (" + e.path().filename().string() +
                                        "); rebuild the catalog when it has finished");
   if (fs::exists(db, ec)) {
-    const std::string aside = std::string(Catalog::kDatabaseName) + ".replaced-" + stamp();
+    const std::string aside = std::string(Catalog::kDatabaseName) + ".replaced-" + utc_now_file_stamp();
     for (const char* suffix : {"", "-wal", "-shm"}) {
       const fs::path from = root / (std::string(Catalog::kDatabaseName) + suffix);
       if (fs::exists(from, ec)) fs::rename(from, root / (aside + suffix));
@@ -98,7 +85,7 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
   std::vector<std::pair<DocumentManifest, Found>> docs;
   for (const Found& f : manifests) {
     try {
-      DocumentManifest m = parse_manifest(read_text(root / f.rel), f.rel.generic_string());
+      DocumentManifest m = parse_manifest(read_file_bytes(root / f.rel), f.rel.generic_string());
       docs.emplace_back(std::move(m), f);
     } catch (const Error& e) {
       r.problems.push_back(e.what());
@@ -146,7 +133,7 @@ RebuildReport rebuild_catalog(const fs::path& root_in, const std::string& op, bo
       continue;
     }
     d.pdf_path = pdf->path;
-    const std::string mtext = read_text(root / where.rel);
+    const std::string mtext = read_file_bytes(root / where.rel);
     d.files.push_back({where.rel.generic_string(), "manifest", 0, sha256_hex(mtext), static_cast<long long>(mtext.size())});
     try {
       Catalog::Savepoint part(c);

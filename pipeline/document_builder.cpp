@@ -154,6 +154,12 @@ BuiltDocument DocumentBuilder::commit() {
   }
   {
     Catalog::Write tx(s.catalog);
+    if (s.target.refuse_duplicate_sources)
+      for (const PageRecord& page : result_.pages)
+        if (const auto docs = s.catalog.documents_with_source(page.source_sha256); !docs.empty())
+          throw Error(ErrorCode::InvalidArgument,
+                      "page " + std::to_string(page.number) + "'s image was already imported (document " +
+                          std::to_string(docs.front()) + "); to import it again anyway, use --allow-duplicate");
     result_.document_id = s.catalog.add_document(doc);
     PageIndex index(s.catalog);
     const PageMeta meta{st.id, st.name, doc.doc_type, doc.title};

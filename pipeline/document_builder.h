@@ -28,6 +28,10 @@ struct DocumentTarget {
   DocType type;
   std::optional<int> declared_pages;
   std::string doc_date;  // yyyy-mm-dd, validated by the caller
+  // Refuse the commit (Error InvalidArgument; the builder rolls back) when a page's source
+  // image is in the archive already. Checked again inside the committing Write, so that two
+  // imports of the same image at once can't both pass (import checks first, to fail early).
+  bool refuse_duplicate_sources = false;
 };
 
 struct BuiltDocument {

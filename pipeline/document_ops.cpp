@@ -137,10 +137,7 @@ DocumentRecord move_document(Catalog& catalog, long long id, const std::string& 
   int revision = 2;
   for (const FileRecord& f : doc->files)
     if (f.kind == "manifest") try {
-        std::ifstream in(root / f.path);
-        std::ostringstream old;
-        old << in.rdbuf();
-        revision = parse_manifest(old.str(), f.path).revision + 1;
+        revision = parse_manifest(read_file_bytes(root / f.path), f.path).revision + 1;
       } catch (const Error&) {
       }
   const std::string text = manifest_json({*student, moved, revision});

@@ -70,7 +70,7 @@ ImportResult import_document(Catalog& catalog, const ImportRequest& request,
                         "); to import it again anyway, use --allow-duplicate");
 
   // The numbers first (a short catalog write), then the work without the archive lock.
-  DocumentBuilder builder(catalog, {*student, *type, request.declared_pages, request.doc_date}, params.pdf,
+  DocumentBuilder builder(catalog, {*student, *type, request.declared_pages, request.doc_date, !request.allow_duplicate}, params.pdf,
                           params.master_jpeg_quality);
   EnginePool engines(params.ocr, params.workers);
   engines.engine(0);  // fail early (missing language data) before any page work

@@ -314,6 +314,17 @@ TEST_F(Integrity, DuplicateImagesNeedAllowDuplicate) {
   EXPECT_EQ(json_of("document list").size(), 2u);
 }
 
+// Before: two imports of the same image at once both passed the check made before their work.
+TEST_F(Integrity, TwoImportsOfOneImageAtOnceGiveOneDocument) {
+  const std::string cmd = quote(kBin) + " --archive " + quote(archive()) + " import -q --engine tesseract --student " +
+                          a_.id + " --doctype 学籍卡 " + quote(pages_[0]);
+  const CommandResult r = run("(" + cmd + " & " + cmd + " & wait)");
+  EXPECT_EQ(json_of("document list").size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("already imported"), std::string::npos) << r.err;
+  const CommandResult v = xueji("verify");
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
 TEST_F(Integrity, CatalogRebuildGivesBackStudentsDocumentsPageOrderAndSearchResults) {
   import(a_.id, "学籍卡", pages_[0]);
   const CommandResult two = xueji("import -q --engine tesseract --student " + a_.id + " --doctype 成绩单 " +

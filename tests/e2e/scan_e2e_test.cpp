@@ -227,12 +227,16 @@ TEST(ScanCommand, KillDuringAdfRunLosesNoCompletedPage) {
     EXPECT_FALSE(m.empty()) << p;
     EXPECT_EQ(m.rows, 787) << p;  // 100 mm at 200 dpi: a whole page, not a partial one
   }
+  auto is_temp = [](const fs::path& p) { return p.filename().string().find(".tmp-") != std::string::npos; };
   for (const auto& e : fs::directory_iterator(a.journal("k")))  // no half-written file under a final name
-    EXPECT_TRUE(e.path().extension() == ".tif" || e.path().extension() == ".json") << e.path();
+    EXPECT_TRUE(is_temp(e.path()) || e.path().extension() == ".tif" || e.path().extension() == ".json") << e.path();
   const auto r = xj("scan --quiet --archive " + quote(a.path()) + " --continue k --source adf --mode gray --dpi 200 "
                        "--set test-picture=Grid --student " + a.student.id + " --doctype 体检表");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(document_pages(a), static_cast<int>(kept.size()) + 10);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(a.journal("k"), ec))  // the killed run's temporary file is gone
+    EXPECT_FALSE(is_temp(e.path())) << e.path();
 }
 
 // A generated document page fed through the pnm backend comes out as a searchable PDF whose

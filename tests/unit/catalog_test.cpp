@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "archive/archive_layout.h"
+#include "models/access_queue.h"
+#include "models/archive_lock.h"
 #include "models/audit.h"
 #include "models/catalog.h"
 #include "models/error.h"
@@ -99,6 +101,50 @@ TEST(Catalog, AuditChainDetectsEditsAndDeletions) {
   bool tail = false;
   for (const auto& s : d.verify_audit()) tail = tail || s.find("newest") != std::string::npos;
   EXPECT_TRUE(tail);
+}
+
+TEST(Catalog, AccessWaitsForNoChangeAndIsChainedOnce) {
+  TempDir dir;
+  Catalog::create(dir / "a");
+  Catalog c(dir / "a", "clerk");
+  c.add_student({valid_id(1), "学生", "男", "", "", "", {}, {}, "在读"});
+  auto accesses = [&] { return c.audit_log(std::nullopt, std::string("access")); };
+  {
+    // Another command holds the archive lock (a long recover, say): the search goes on at once.
+    FileLock busy(state_dir(c.root()) / "lock", std::chrono::milliseconds(0), "test");
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.record_access("search", "query 数学", "", "3 hits"));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+    EXPECT_EQ(queued_accesses(c.root()).size(), 1u);
+    EXPECT_TRUE(accesses().empty());
+  }
+  // A copy stands for a crash after the chaining commit and before the file was removed.
+  const auto queued = queued_accesses(c.root());
+  ASSERT_EQ(queued.size(), 1u);
+  std::filesystem::copy_file(queued[0].file, queued[0].file.string() + ".copy");
+  c.add_student({valid_id(2), "学生二", "女", "", "", "", {}, {}, "在读"});  // the next change chains it
+  ASSERT_EQ(accesses().size(), 1u);
+  EXPECT_EQ(accesses()[0].details, "3 hits");
+  EXPECT_EQ(accesses()[0].time, queued[0].entry.time);
+  EXPECT_TRUE(queued_accesses(c.root()).empty());
+  std::filesystem::rename(queued[0].file.string() + ".copy", queued[0].file);
+  EXPECT_TRUE(c.record_access("student-show", "student " + valid_id(1), valid_id(1), ""));  // lock free now
+  EXPECT_EQ(accesses().size(), 2u);  // the left-over copy was not chained again
+  EXPECT_TRUE(queued_accesses(c.root()).empty());
+  EXPECT_TRUE(c.verify_audit().empty());
+}
+
+// Before: an init that failed half-way left its audit key, and every later init was refused
+// ("holds the audit key of an archive whose database is gone").
+TEST(Catalog, FailedCreateLeavesNothingBehind) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "a" / "xueji.db-wal");  // SQLite can't write its WAL
+  EXPECT_THROW(Catalog::create(dir / "a"), std::exception);
+  EXPECT_FALSE(std::filesystem::exists(audit_key_path(dir / "a")));
+  EXPECT_FALSE(std::filesystem::exists(dir / "a" / Catalog::kDatabaseName));
+  std::filesystem::remove(dir / "a" / "xueji.db-wal");
+  Catalog::create(dir / "a");
+  EXPECT_TRUE(Catalog(dir / "a").verify_audit().empty());
 }
 
 TEST(Catalog, PathsNeverLeaveTheArchive) {
