@@ -123,15 +123,18 @@ int main(int argc, char** argv) {
     sub->add_option("--workers", workers, "pages recognized in parallel (default: the number of cores)")
         ->check(CLI::Range(1, 64));
 
-  std::string engine_name = "ppocr", model_dir;
+  std::string engine_name = "ppocr", model_dir, line_finder = "detector";
   auto add_engine_options = [&](CLI::App* sub) {
     sub->add_option("--engine", engine_name, "recognizer: ppocr (default) or tesseract")
         ->check(CLI::IsMember({"ppocr", "tesseract"}));
+    sub->add_option("--lines", line_finder, "where the ppocr engine's text lines come from: detector (default) or tesseract (its layout pass)")
+        ->check(CLI::IsMember({"detector", "tesseract"}));
     sub->add_option("--model-dir", model_dir, "folder of the installed OCR models (default: $XUEJI_MODEL_DIR or /usr/local/share/xueji/models)");
   };
   auto ocr_options = [&] {
     OcrParams p;
     p.recognizer = parse_recognizer(engine_name);
+    p.lines = parse_line_finder(line_finder);
     p.model_dir = model_dir;
     return p;
   };

@@ -18,6 +18,7 @@ class TessBaseAPI;
 
 namespace xueji {
 class PpOcrRecognizer;
+class TextDetector;
 }
 
 namespace xueji {
@@ -30,8 +31,14 @@ enum class Recognizer { PpOcr, Tesseract };
 
 Recognizer parse_recognizer(const std::string& name);  // "ppocr" | "tesseract"; throws InvalidArgument
 
+// Where the PP-OCR engine's lines come from: PP-OCRv4's DB text detector (the default: it finds
+// faded and small print that a threshold loses, ocr/text_detector.h), or Tesseract's layout pass.
+enum class LineFinder { Detector, Tesseract };
+LineFinder parse_line_finder(const std::string& name);  // "detector" | "tesseract"
+
 struct OcrParams {
   Recognizer recognizer = Recognizer::PpOcr;
+  LineFinder lines = LineFinder::Detector;  // PP-OCR engine only
   std::filesystem::path model_dir;  // empty: default_model_dir() (XUEJI_MODEL_DIR or the installed folder)
   std::string languages = "chi_sim";
   std::string tessdata_dir;  // empty: Tesseract's default (TESSDATA_PREFIX or the system path)
@@ -61,6 +68,7 @@ class OcrEngine {
   OcrParams params_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
   std::unique_ptr<PpOcrRecognizer> ppocr_;
+  std::unique_ptr<TextDetector> detector_;
   ChineseFolder folder_;
 };
 

@@ -126,6 +126,65 @@ Box unite(const Box& a, const Box& b) {
 
 }  // namespace
 
+std::vector<LayoutLine> rows_in_reading_order(const std::vector<TextRegion>& regions) {
+  std::vector<TextRegion> sorted = regions;
+  std::sort(sorted.begin(), sorted.end(), [](const TextRegion& a, const TextRegion& b) {
+    return 2 * a.box.y + a.box.height < 2 * b.box.y + b.box.height;
+  });
+  struct Row {
+    double top_sum = 0, bottom_sum = 0;
+    std::vector<TextRegion> members;
+    double top() const { return top_sum / members.size(); }
+    double bottom() const { return bottom_sum / members.size(); }
+  };
+  std::vector<Row> rows;
+  for (const TextRegion& region : sorted) {
+    const cv::Rect& r = region.box;
+    Row* best = nullptr;
+    double best_overlap = 0;
+    for (Row& row : rows) {
+      const double v = std::min<double>(row.bottom(), r.y + r.height) - std::max<double>(row.top(), r.y);
+      const double need = 0.5 * std::min<double>(r.height, row.bottom() - row.top());
+      if (v > need && v > best_overlap) best = &row, best_overlap = v;
+    }
+    if (!best) best = &rows.emplace_back();
+    best->top_sum += r.y;
+    best->bottom_sum += r.y + r.height;
+    best->members.push_back(region);
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.top() + a.bottom() < b.top() + b.bottom(); });
+  std::vector<LayoutLine> out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::sort(rows[i].members.begin(), rows[i].members.end(),
+              [](const TextRegion& a, const TextRegion& b) { return a.box.x < b.box.x; });
+    for (const TextRegion& m : rows[i].members) {
+      const cv::Rect& r = m.box;
+      LayoutLine& l = out.emplace_back();
+      l.box = Box{r.x, r.y, r.width, r.height};
+      l.baseline = r.y + r.height;
+      l.angle_deg = m.angle_deg;
+      l.row = static_cast<int>(i);
+    }
+  }
+  return out;
+}
+
+std::optional<double> residual_skew(const OcrPage& page, int min_lines, double min_aspect, double max_spread) {
+  std::vector<double> angles;
+  for (const OcrLine& l : page.lines)
+    if (l.box.h > 0 && l.box.w >= min_aspect * l.box.h && std::abs(l.angle_deg) < 45) angles.push_back(l.angle_deg);
+  if (static_cast<int>(angles.size()) < min_lines) return std::nullopt;
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  const double m = median(angles);
+  std::vector<double> dev;
+  for (double a : angles) dev.push_back(std::abs(a - m));
+  if (median(dev) > max_spread) return std::nullopt;
+  return m;
+}
+
 std::vector<LayoutLine> merge_overlapping_lines(std::vector<LayoutLine> lines) {
   for (bool merged = true; merged;) {
     merged = false;
@@ -209,6 +268,11 @@ std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, c
       const int w = std::max(8, static_cast<int>(std::lround(piece.crop.width * scale)));
       cv::resize(gray(piece.crop), piece.scaled, cv::Size(w, PpOcrRecognizer::kHeight), 0, 0,
                  scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+      // Faint print (faded ink, grey paper) is stretched to the range of clean print.
+      double lo = 0, hi = 0;
+      cv::minMaxLoc(piece.scaled, &lo, &hi);
+      if (hi - lo >= 12 && hi - lo < params.stretch_below)
+        piece.scaled.convertTo(piece.scaled, CV_8U, 255.0 / (hi - lo), -lo * 255.0 / (hi - lo));
     }
   }
   read_packed(pieces, recognizer, params.pack_gap);
@@ -246,8 +310,23 @@ std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, c
     finish();
   }
   std::vector<OcrLine> out;
-  for (OcrLine& l : lines)
-    if (!l.words.empty()) out.push_back(std::move(l));
+  int last_row = -1;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    OcrLine& l = lines[li];
+    if (l.words.empty()) continue;
+    const int row = merged[li].row;
+    if (row >= 0 && row == last_row && !out.empty()) {  // the next region of the same row
+      OcrLine& into = out.back();
+      const int x0 = std::min(into.box.x, l.box.x), y0 = std::min(into.box.y, l.box.y);
+      const int x1 = std::max(into.box.x + into.box.w, l.box.x + l.box.w), y1 = std::max(into.box.y + into.box.h, l.box.y + l.box.h);
+      into.box = Box{x0, y0, x1 - x0, y1 - y0};
+      into.baseline = std::max(into.baseline, l.baseline);
+      std::move(l.words.begin(), l.words.end(), std::back_inserter(into.words));
+      continue;
+    }
+    last_row = row;
+    out.push_back(std::move(l));
+  }
   return out;
 }
 

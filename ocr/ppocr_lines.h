@@ -13,6 +13,7 @@
 // half a line height; a word's box spans its characters' time steps and is later snapped to
 // its ink (box_snap.h). Parts with too little ink to hold a character (specks, stray dots) are
 // skipped.
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -26,7 +27,24 @@ struct LayoutLine {
   Box box;
   int baseline = 0;
   double angle_deg = 0;
+  int row = -1;  // lines of one row (>= 0) become one OcrLine, in their order here
 };
+
+// Text regions of an upright page (the detector's) in reading order: rows top to bottom, left
+// to right within a row. A region joins a row when its vertical extent overlaps the row's band
+// (the mean top and bottom of its regions) by more than half the smaller height, so a form row's
+// cells are one line and table cells are read row by row.
+struct TextRegion {
+  cv::Rect box;
+  double angle_deg = 0;  // of its long side, counter-clockwise on screen positive
+};
+std::vector<LayoutLine> rows_in_reading_order(const std::vector<TextRegion>& regions);
+
+// The skew the page still has, from its lines' angles (the detector's regions): the median
+// angle of the lines at least `min_aspect` times as wide as tall, when at least `min_lines`
+// of them agree within `max_spread` degrees (median absolute deviation). nullopt otherwise.
+std::optional<double> residual_skew(const OcrPage& page, int min_lines = 3, double min_aspect = 4,
+                                    double max_spread = 1.5);
 
 struct PpOcrLineParams {
   double gap_factor = 0.8;      // ink-free gap (in line heights) that cuts a line into parts
@@ -35,6 +53,7 @@ struct PpOcrLineParams {
   double min_ink = 0.02;        // a part needs this much ink (share of line height squared)
   double word_gap = 0.5;        // gap between characters (line heights) that starts a new word
   int pack_gap = 32;            // white columns between parts packed into one recognizer input
+  double stretch_below = 160;   // a part whose gray levels span less is stretched to 0..255
 };
 
 // Lines whose boxes overlap (vertically by more than half the smaller height, horizontally at

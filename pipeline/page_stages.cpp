@@ -5,6 +5,7 @@
 
 #include "models/error.h"
 #include "ocr/ocr_engine.h"
+#include "ocr/ppocr_lines.h"
 
 namespace xueji {
 namespace {
@@ -55,6 +56,27 @@ PageStage ocr_stage(const EngineProvider& engine, const CancelToken* cancel) {
             w.ocr.height = w.cleaned.ocr_image.rows;
             w.ocr.dpi = w.input.dpi;
             w.ocr.no_text_confidence = 100.0 * a.boxes.confidence;
+          }};
+}
+
+// The deskew measured on the reading itself: the detector's text lines give their angle. A page
+// whose lines still lean after the cleanup (its skew estimate missed faint ink, or had too
+// little to go on) is cleaned again with that angle added and read again; the new reading is
+// kept when it scores at least as well (characters weighted by confidence).
+PageStage ocr_skew_stage(const StageParams& params, const EngineProvider& engine, const CancelToken* cancel) {
+  return {"verify-skew", [params, engine, cancel](PageWork& w) {
+            PageAnalysis& a = w.cleaned.analysis;
+            if (a.boxes.blank || engine().recognizer() != Recognizer::PpOcr) return;
+            const std::optional<double> lean = residual_skew(w.ocr);
+            if (!lean || std::abs(*lean) < params.residual_skew_min_deg) return;
+            PageAnalysis fixed = a;
+            fixed.skew.angle_deg += *lean;
+            fixed.skew.confidence = std::max(fixed.skew.confidence, params.cleanup.analyze.deskew.min_confidence);
+            CleanedPage cleaned = clean_page_with(w.input.image, w.input.dpi, fixed, params.cleanup);
+            OcrPage again = engine().recognize(cleaned.ocr_image, w.input.dpi, cancel);
+            if (reading_evidence(again).score < reading_evidence(w.ocr).score) return;
+            w.cleaned = std::move(cleaned);
+            w.ocr = std::move(again);
           }};
 }
 
@@ -160,7 +182,8 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel) {
-  return {clean_stage(params), ocr_stage(engine, cancel), ocr_orientation_stage(params, engine, cancel),
+  return {clean_stage(params), ocr_stage(engine, cancel), ocr_skew_stage(params, engine, cancel),
+          ocr_orientation_stage(params, engine, cancel),
           reading_quality_stage(params)};
 }
 

