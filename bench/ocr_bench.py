@@ -20,7 +20,7 @@ Engines, all on one core (OMP_THREAD_LIMIT=1):
 Figures: CER overall, per kind, faded pages, sealed pages against the same pages without their
 seal; 学籍号 and 身份证号 read exactly (share of the pages carrying them); orientation right on
 text pages, upright pages turned, pages sent to review; blank precision and recall; OCR time per
-text page (the ocr and orientation stages, from each page's stage_ms); the real images' CER per
+text page (the ocr, skew and orientation stages, from each page's stage_ms); the real images' CER per
 engine. Then throughput: `xueji import` with 2 workers against OCRmyPDF (`--rotate-pages
 --deskew --clean --output-type pdfa`, two pages at a time, one core each) on the same
 --speed-pages pages; and resident memory with 1 and 2 workers over --memory-pages pages.
@@ -123,6 +123,7 @@ def main():
                          'got_orientation': {e: got[e][1]['orientation'] for e in got},
                          'review': {e: bool(got[e][1]['review']) for e in got},
                          'ocr_ms': {e: got[e][1]['stage_ms'].get('ocr', 0) + got[e][1]['stage_ms'].get('verify-orientation', 0)
+                                           + got[e][1]['stage_ms'].get('verify-skew', 0)
                                     for e in got}})
 
         text_rows = [r for r in rows if not r['twin']]
