@@ -255,6 +255,17 @@ def fuse_pointwise(nodes, consts, outputs):
     return out_nodes
 
 
+def to_custom_depthwise(n, consts):
+    """A depthwise Conv with a kernel larger than 3 becomes XuejiDepthwiseConv (in place)."""
+    a = attrs(n); w = consts[n.input[1]]
+    if a.get('group', 1) == w.shape[0] and w.shape[1] == 1 and max(w.shape[2:]) > 3 \
+            and list(a.get('dilations', [1, 1])) == [1, 1]:
+        keepattrs = {k: a[k] for k in ('strides', 'pads', 'kernel_shape') if k in a}
+        del n.attribute[:]
+        n.op_type = 'XuejiDepthwiseConv'
+        n.attribute.extend(helper.make_attribute(k, v) for k, v in keepattrs.items())
+
+
 def convert(src, width, height=48):
     model = onnx.load(src); g = model.graph
     x = np.random.default_rng(width).random((1, 3, height, width), dtype=np.float32) * 2 - 1
@@ -284,13 +295,7 @@ def convert(src, width, height=48):
                     name = n.input[ci[0]] + '/full/' + n.name
                     consts[name] = full; n.input[ci[0]] = name
         elif n.op_type == 'Conv':
-            a = attrs(n); w = consts[n.input[1]]
-            if a.get('group', 1) == w.shape[0] and w.shape[1] == 1 and max(w.shape[2:]) > 3 \
-                    and list(a.get('dilations', [1, 1])) == [1, 1]:
-                keepattrs = {k: a[k] for k in ('strides', 'pads', 'kernel_shape') if k in a}
-                del n.attribute[:]
-                n.op_type = 'XuejiDepthwiseConv'
-                n.attribute.extend(helper.make_attribute(k, v) for k, v in keepattrs.items())
+            to_custom_depthwise(n, consts)
     keep = fuse_pointwise(keep, consts, {logits})
     del g.node[:]; g.node.extend(keep)
     del g.initializer[:]
@@ -325,13 +330,7 @@ def convert_det(src):
             del n.input[1:]
             n.attribute.extend([helper.make_attribute('min', lo), helper.make_attribute('max', hi)])
         elif n.op_type == 'Conv':
-            a = attrs(n); w = consts[n.input[1]]
-            if a.get('group', 1) == w.shape[0] and w.shape[1] == 1 and max(w.shape[2:]) > 3 \
-                    and list(a.get('dilations', [1, 1])) == [1, 1]:
-                keepattrs = {k: a[k] for k in ('strides', 'pads', 'kernel_shape') if k in a}
-                del n.attribute[:]
-                n.op_type = 'XuejiDepthwiseConv'
-                n.attribute.extend(helper.make_attribute(k, v) for k, v in keepattrs.items())
+            to_custom_depthwise(n, consts)
     nodes = fuse_pointwise(nodes, consts, {g.output[0].name})
     del g.node[:]; g.node.extend(nodes)
     del g.initializer[:]
