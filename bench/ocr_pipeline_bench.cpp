@@ -8,6 +8,7 @@
 //   ocr_pipeline_bench memory [--engine ppocr|tesseract] --workers N --pages P IMAGE...
 //     runs P pages (cycling through the images) through the pipeline with N workers and prints
 //     the resident set size every 100 pages.
+#include <algorithm>
 #include <tesseract/baseapi.h>
 #include <unistd.h>
 
@@ -87,8 +88,11 @@ int memory(int workers, int pages, const std::vector<std::filesystem::path>& fil
   int n = 0;
   const auto t0 = Clock::now();
   std::cout << "{\"workers\": " << workers << ", \"rss_mb\": [" << std::flush;
+  // Every 100 pages, and after the last one (a run shorter than 100 pages has one sample).
+  const int every = std::min(100, std::max(1, pages));
   process_images(list, {}, stages, engines, nullptr, [&](PageWork&) {
-    if (++n % 100 == 0) std::cout << (n > 100 ? ", " : "") << "[" << n << ", " << rss_mb() << "]" << std::flush;
+    if (++n % every == 0 || n == pages)
+      std::cout << (n > every ? ", " : "") << "[" << n << ", " << rss_mb() << "]" << std::flush;
   });
   std::cout << "], \"seconds\": " << ms_since(t0) / 1000 << "}" << std::endl;
   return 0;
