@@ -79,70 +79,6 @@ double mean_confidence(const std::vector<OcrLine>& lines) {
   return page.mean_confidence();
 }
 
-// The contrast of a region: its 95th minus its 5th percentile gray level.
-double region_contrast(const cv::Mat& gray) {
-  int hist[256] = {0};
-  for (int y = 0; y < gray.rows; ++y) {
-    const uchar* p = gray.ptr<uchar>(y);
-    for (int x = 0; x < gray.cols; ++x) ++hist[p[x]];
-  }
-  const double n = double(gray.total());
-  int lo = 0, hi = 255;
-  for (double s = 0; lo < 255 && (s += hist[lo]) < 0.05 * n;) ++lo;
-  for (double s = 0; hi > 0 && (s += hist[hi]) < 0.05 * n;) --hi;
-  return std::max(0, hi - lo);
-}
-
-// Regions far fainter than the page's own print are not its text: what is left of a red seal
-// in the OCR image (its red ink made light), the other side shining through. On a faded page
-// all print is faint alike, and it stays.
-std::vector<TextRegion> drop_faint_regions(const cv::Mat& gray, const std::vector<TextRegion>& regions) {
-  const cv::Rect page(0, 0, gray.cols, gray.rows);
-  std::vector<double> contrast;
-  for (const TextRegion& r : regions) {
-    const cv::Rect b = r.box & page;
-    contrast.push_back(b.area() ? region_contrast(gray(b)) : 0.0);
-  }
-  if (contrast.size() < 3) return regions;
-  std::vector<double> sorted = contrast;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  std::vector<TextRegion> out;
-  for (size_t i = 0; i < regions.size(); ++i)
-    if (contrast[i] >= 0.4 * median) out.push_back(regions[i]);
-  return out;
-}
-
-// Ink inside the detector's text regions, each thresholded on its own (Otsu): a region holds
-// text, so its darker class is ink whatever the page's contrast (faded ink on grey paper, where
-// one threshold for the whole page finds none).
-cv::Mat region_ink(const cv::Mat& gray, const std::vector<TextRegion>& regions) {
-  cv::Mat ink = cv::Mat::zeros(gray.size(), CV_8U);
-  const cv::Rect page(0, 0, gray.cols, gray.rows);
-  for (const TextRegion& r : regions) {
-    const cv::Rect b = r.box & page;
-    if (b.width < 2 || b.height < 2) continue;
-    double lo = 0, hi = 0;
-    cv::minMaxLoc(gray(b), &lo, &hi);
-    if (hi - lo < 12) continue;  // no contrast at all: nothing to read
-    cv::Mat m;
-    cv::threshold(gray(b), m, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-    cv::Mat dst = ink(b);
-    cv::bitwise_or(dst, m, dst);
-  }
-  return ink;
-}
-
-// The angle of a rotated rectangle's long side, counter-clockwise on screen positive, in (-90, 90].
-double long_side_angle(const cv::RotatedRect& r) {
-  cv::Point2f p[4];
-  r.points(p);
-  cv::Point2f a = p[1] - p[0], b = p[2] - p[1];
-  cv::Point2f d = a.x * a.x + a.y * a.y >= b.x * b.x + b.y * b.y ? a : b;
-  if (d.x < 0 || (d.x == 0 && d.y > 0)) d = -d;
-  return std::atan2(-d.y, d.x) * 180.0 / M_PI;
-}
-
 // The line boxes of Tesseract's layout pass (no recognition), in its reading order.
 std::vector<LayoutLine> layout_lines(tesseract::PageIterator* it) {
   std::vector<LayoutLine> lines;
@@ -246,9 +182,6 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
 }
 
 OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel) {
-  api_->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
-  api_->SetSourceResolution(static_cast<int>(std::lround(dpi)));
-  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(params_.page_seg_mode));
   std::vector<LayoutLine> layout;
   cv::Mat ink;
   if (detector_) {
@@ -258,6 +191,9 @@ OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const Cancel
     layout = rows_in_reading_order(regions);
     ink = region_ink(gray, regions);
   } else {
+    api_->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+    api_->SetSourceResolution(static_cast<int>(std::lround(dpi)));
+    api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(params_.page_seg_mode));
     std::unique_ptr<tesseract::PageIterator> it(api_->AnalyseLayout());
     layout = layout_lines(it.get());
     ink = thresholded_ink();

@@ -39,6 +39,20 @@ struct DetectedText {
   float score = 0;      // mean text probability of the region
 };
 
+struct TextRegion;
+
+// The angle of a rotated rectangle's long side, counter-clockwise on screen positive, in (-90, 90].
+double long_side_angle(const cv::RotatedRect& r);
+
+// Regions far fainter than the page's own print (under 0.4 of the regions' median contrast,
+// 95th minus 5th percentile gray level) are not its text: what is left of a red seal in the OCR
+// image, the other side shining through. On a faded page all print is faint alike, and it stays.
+std::vector<TextRegion> drop_faint_regions(const cv::Mat& gray, const std::vector<TextRegion>& regions);
+
+// Ink inside the regions, each thresholded on its own (Otsu): a region holds text, so its
+// darker class is ink whatever the page's contrast.
+cv::Mat region_ink(const cv::Mat& gray, const std::vector<TextRegion>& regions);
+
 class TextDetector {
  public:
   // Reads <model_dir>/ppocr-v4/det.onnx; throws Error(Ocr) naming the install step when missing.
