@@ -8,7 +8,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <optional>
+#include <thread>
 
 #include "capture/sane_frames.h"
 
@@ -43,10 +47,10 @@ bool contains(const std::string& haystack, const char* needle) { return lower(ha
 
 class SaneScanner final : public Scanner {
  public:
-  SaneScanner(SANE_Handle h, std::string name) : h_(h), name_(std::move(name)) {}
+  SaneScanner(SANE_Handle h, std::string name, std::shared_ptr<std::atomic<bool>> wedged)
+      : h_(h), name_(std::move(name)), wedged_(std::move(wedged)) {}
   ~SaneScanner() override {
-    sane_cancel(h_);
-    sane_close(h_);
+    if (stop()) sane_close(h_);
   }
 
   AppliedOptions configure(const ScanOptions& o) override {
@@ -118,7 +122,7 @@ class SaneScanner final : public Scanner {
       return std::nullopt;
     }
     if (s != SANE_STATUS_GOOD) {
-      sane_cancel(h_);
+      stop();
       fail(s, "starting page " + std::to_string(pages_ + 1));
     }
     ScanFrame frame;
@@ -127,7 +131,7 @@ class SaneScanner final : public Scanner {
     for (;;) {
       SANE_Parameters p;
       if ((s = sane_get_parameters(h_, &p)) != SANE_STATUS_GOOD) {
-        sane_cancel(h_);
+        stop();
         fail(s, "reading the page parameters");
       }
       std::vector<uint8_t> bytes;
@@ -136,14 +140,14 @@ class SaneScanner final : public Scanner {
       std::vector<SANE_Byte> buf(64 * 1024);
       for (;;) {
         if (cancel && cancel->cancelled()) {
-          sane_cancel(h_);
+          stop();
           throw Error(ErrorCode::Cancelled, "scan cancelled");
         }
         SANE_Int len = 0;
         s = sane_read(h_, buf.data(), static_cast<SANE_Int>(buf.size()), &len);
         if (s == SANE_STATUS_EOF) break;
         if (s != SANE_STATUS_GOOD) {
-          sane_cancel(h_);
+          stop();
           fail(s, "reading page " + std::to_string(pages_ + 1));
         }
         bytes.insert(bytes.end(), buf.begin(), buf.begin() + len);
@@ -159,7 +163,7 @@ class SaneScanner final : public Scanner {
         case SANE_FRAME_RED: layout.format = SaneFrameFormat::Red; break;
         case SANE_FRAME_GREEN: layout.format = SaneFrameFormat::Green; break;
         case SANE_FRAME_BLUE: layout.format = SaneFrameFormat::Blue; break;
-        default: sane_cancel(h_); throw ScanError(ScanFault::Other, "unknown frame format " + std::to_string(p.format));
+        default: stop(); throw ScanError(ScanFault::Other, "unknown frame format " + std::to_string(p.format));
       }
       cv::Mat m = sane_frame_to_mat(layout, bytes);
       switch (layout.format) {
@@ -170,13 +174,13 @@ class SaneScanner final : public Scanner {
       }
       if (p.last_frame) break;
       if ((s = sane_start(h_)) != SANE_STATUS_GOOD) {  // the next frame of a three-pass scan
-        sane_cancel(h_);
+        stop();
         fail(s, "starting the next colour pass");
       }
     }
     if (frame.three_pass) frame.image = merge_three_pass(red, green, blue);
     if (frame.image.empty() || frame.image.rows == 0) {
-      sane_cancel(h_);
+      stop();
       throw ScanError(ScanFault::IoError, "the scanner sent an empty page");
     }
     ++pages_;
@@ -186,9 +190,30 @@ class SaneScanner final : public Scanner {
 
  private:
   void finish() {
-    sane_cancel(h_);
+    stop();
     finished_ = true;
   }
+
+  // sane_cancel, bounded. A driver can hang in it: the test backend's reader thread, cancelled
+  // asynchronously inside malloc, leaves the heap lock taken and the join never returns (seen
+  // after a DEVICE_BUSY read). The pages already captured are journaled, so a cancel that has
+  // not returned after `kCancelWait` is given up: the device is marked wedged, never touched
+  // again in this process (no close, no sane_exit), and the caller's fault or end goes on.
+  // Returns false when the device is wedged.
+  bool stop() {
+    if (wedged_->load()) return false;
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> f = done->get_future();
+    std::thread([h = h_, done] {
+      sane_cancel(h);
+      done->set_value();
+    }).detach();
+    if (f.wait_for(kCancelWait) == std::future_status::ready) return true;
+    wedged_->store(true);
+    finished_ = true;
+    return false;
+  }
+  static constexpr std::chrono::seconds kCancelWait{20};
 
   // The option's index and descriptor, by name; null when the device has none (or it is
   // inactive).
@@ -293,18 +318,21 @@ class SaneScanner final : public Scanner {
   double dpi_ = 0;
   int pages_ = 0;
   bool finished_ = false;
+  std::shared_ptr<std::atomic<bool>> wedged_;
 };
 
 }  // namespace
 
-SaneLibrary::SaneLibrary() {
+SaneLibrary::SaneLibrary() : wedged_(std::make_shared<std::atomic<bool>>(false)) {
   prepare_sane_environment();  // net-snmp's notices off the terminal
   SANE_Int version = 0;
   if (SANE_Status s = sane_init(&version, nullptr); s != SANE_STATUS_GOOD)
     throw ScanError(fault_of(s), std::string("cannot start libsane: ") + sane_strstatus(s));
 }
 
-SaneLibrary::~SaneLibrary() { sane_exit(); }
+SaneLibrary::~SaneLibrary() {
+  if (!wedged_->load()) sane_exit();  // a wedged driver would hang in it too
+}
 
 std::vector<ScannerInfo> SaneLibrary::devices() const {
   const SANE_Device** list = nullptr;
@@ -321,7 +349,7 @@ std::unique_ptr<Scanner> SaneLibrary::open(const std::string& device) const {
   const SANE_Status s = sane_open(device.c_str(), &h);
   if (s == SANE_STATUS_INVAL) throw ScanError(ScanFault::Disconnected, "no scanner named '" + device + "'");
   if (s != SANE_STATUS_GOOD) fail(s, "opening " + device);
-  return std::make_unique<SaneScanner>(h, device);
+  return std::make_unique<SaneScanner>(h, device, wedged_);
 }
 
 }  // namespace xueji

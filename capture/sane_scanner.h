@@ -12,7 +12,10 @@
 // - State machine per page: start -> (get parameters -> read until EOF)+ per frame (three
 //   frames for three-pass devices) -> next start. SANE_STATUS_NO_DOCS on the first start is an
 //   empty feeder (a fault); after a page it is the normal end of the stack.
-// - Cancel: the token is checked between reads; sane_cancel stops the device.
+// - Cancel: the token is checked between reads; sane_cancel stops the device. A sane_cancel
+//   that does not return within 20 s (a driver deadlock) is given up: the device counts as
+//   wedged and is not called again in this process; what was captured stays journaled.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +34,9 @@ class SaneLibrary {
   std::vector<ScannerInfo> devices() const;
   // Throws ScanError (Disconnected when the device is not there, AccessDenied, DeviceBusy).
   std::unique_ptr<Scanner> open(const std::string& device) const;
+
+ private:
+  std::shared_ptr<std::atomic<bool>> wedged_;  // a device's driver hung: no sane_exit
 };
 
 }  // namespace xueji
