@@ -100,6 +100,23 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
   return rotate_page(m, a.skew.angle_deg, a.paper_color, target);
 }
 
+namespace {
+
+// The OCR source of a page with a seal: its red channel, where red seal ink is nearly as bright
+// as paper and black text stays dark, with every clearly red pixel (red above both green and
+// blue by `chroma`) made paper: a dark red seal is still dark in the red channel, and its
+// characters would be read. Black print under the seal is not red and stays.
+cv::Mat drop_red_ink(const cv::Mat& bgr, double chroma) {
+  std::vector<cv::Mat> ch;
+  cv::split(bgr, ch);
+  cv::Mat red = ch[2] - cv::max(ch[0], ch[1]);  // saturating
+  cv::Mat out = ch[2];
+  out.setTo(255, red >= chroma);
+  return out;
+}
+
+}  // namespace
+
 CleanedPage clean_page(const cv::Mat& input, double dpi, const CleanupParams& params) {
   return clean_page_with(input, dpi, analyze_page(input, dpi, params.analyze), params);
 }
@@ -115,10 +132,9 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
     cv::cvtColor(out.master, gray, cv::COLOR_BGR2GRAY);
     out.master = gray;
   }
-  // Red seal ink is nearly as bright as paper in the red channel, black text stays dark.
   const auto t0 = std::chrono::steady_clock::now();
   cv::Mat ocr_source = out.master;
-  if (out.master.channels() == 3 && out.analysis.color.seal) cv::extractChannel(out.master, ocr_source, 2);
+  if (out.master.channels() == 3 && out.analysis.color.seal) ocr_source = drop_red_ink(out.master, params.seal_red_chroma);
   OcrImageParams ocr_params = params.ocr_image;
   if (out.analysis.boxes.faint) ocr_params.faint_contrast = out.analysis.boxes.ink_contrast;
   out.ocr_image = make_ocr_image(ocr_source, dpi, ocr_params);

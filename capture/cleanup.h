@@ -6,7 +6,7 @@
 // and deskewed, with areas uncovered by the rotation filled with the paper colour; a page with
 // seals or coloured marks stays in colour. The OCR image is derived from the master and may be
 // cleaned as hard as helps recognition (ruling lines removed, red seal ink dropped through the
-// red channel). Every step reads the one PageAnalysis; none calls another.
+// red channel, clearly red pixels made paper). Every step reads the one PageAnalysis; none calls another.
 #include <opencv2/core.hpp>
 
 #include "capture/ocr_image.h"
@@ -19,6 +19,7 @@ struct CleanupParams {
   OcrImageParams ocr_image;
   double margin_mm = 2.5;  // kept around the paper edge when cropping scanner borders
   double content_margin_mm = 3;  // kept around the content if the deskewed canvas is cut
+  double seal_red_chroma = 35;  // seal pages: pixels this much redder than green and blue are paper in the OCR image
 };
 
 struct CleanedPage {

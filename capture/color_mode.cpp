@@ -25,6 +25,8 @@ ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
     cv::Mat color;
     cv::resize(work.color, color, cv::Size(), f, f, cv::INTER_AREA);
     cv::Mat colored(color.size(), CV_8U), red(color.size(), CV_8U);
+    // Red ink is judged against the paper: on a dim scan a seal's red channel is dim too.
+    const int red_min = static_cast<int>(std::lround(params.red_min_of_paper * work.paper));
     for (int y = 0; y < color.rows; ++y) {
       const cv::Vec3b* p = color.ptr<cv::Vec3b>(y);
       uchar* c = colored.ptr<uchar>(y);
@@ -33,7 +35,7 @@ ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
         const int b = p[x][0], g = p[x][1], rr = p[x][2];
         const int mx = std::max({b, g, rr}), mn = std::min({b, g, rr});
         c[x] = (mx - mn) >= params.chroma_min ? 255 : 0;
-        rd[x] = (rr - std::max(g, b)) >= params.chroma_min && rr > 110 ? 255 : 0;
+        rd[x] = (rr - std::max(g, b)) >= params.red_chroma_min && rr > red_min ? 255 : 0;
       }
     }
     // Ignore isolated coloured pixels (noise, JPEG fringes around black text) in the colour
@@ -57,7 +59,7 @@ ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
       const double w = stats.at<int>(i, cv::CC_STAT_WIDTH) / mm, h = stats.at<int>(i, cv::CC_STAT_HEIGHT) / mm;
       const double aspect = std::max(w, h) / std::max(1e-6, std::min(w, h));
       if (w < params.seal_min_mm || h < params.seal_min_mm || w > params.seal_max_mm ||
-          h > params.seal_max_mm || aspect > 1.6)
+          h > params.seal_max_mm || aspect > params.seal_max_aspect)
         continue;
       const double area = stats.at<int>(i, cv::CC_STAT_AREA);
       if (area > best) {

@@ -14,6 +14,9 @@ struct ColorParams {
   int chroma_min = 60;              // max-min channel difference of a coloured pixel
   double color_min_area_mm2 = 20;   // this much coloured ink makes a colour page
   double seal_min_mm = 12, seal_max_mm = 80;
+  double seal_max_aspect = 1.8;     // round seals and oval ones (50 x 30 mm is 1.67)
+  int red_chroma_min = 40;           // red above green and blue: seal ink (thin rings lose chroma at the analysis scale)
+  double red_min_of_paper = 0.45;   // a red pixel's red channel, at least this share of the paper level
 };
 
 struct ColorReport {

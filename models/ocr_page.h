@@ -1,5 +1,6 @@
 #pragma once
 // The OCR result model that everything after recognition reads: PDF text layer, index, viewer.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct OcrPage {
   // analysis); recognition is skipped for blank pages.
   double no_text_confidence = 0;
   std::vector<OcrLine> lines;  // reading order
+  // The lean of the page's text lines as the text detector found them (degrees,
+  // counter-clockwise positive), when enough of them agree; not kept in the catalog.
+  std::optional<double> text_lean_deg;
   std::string text() const;    // lines joined by '\n'
   std::string folded_text() const;  // the lines' folded forms joined by '\n'
   double mean_confidence() const;  // of the words; no_text_confidence when there are none

@@ -183,10 +183,16 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
 
 OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel) {
   std::vector<LayoutLine> layout;
+  std::optional<double> lean;
   cv::Mat ink;
   if (detector_) {
     std::vector<TextRegion> regions;
-    for (const DetectedText& t : detector_->detect(gray)) regions.push_back({t.bounds, long_side_angle(t.box)});
+    std::vector<cv::RotatedRect> boxes;
+    for (const DetectedText& t : detector_->detect(gray)) {
+      regions.push_back({t.bounds, long_side_angle(t.box)});
+      boxes.push_back(t.box);
+    }
+    lean = residual_skew(boxes);
     regions = drop_faint_regions(gray, regions);
     layout = rows_in_reading_order(regions);
     ink = region_ink(gray, regions);
@@ -202,6 +208,7 @@ OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const Cancel
   page.width = gray.cols;
   page.height = gray.rows;
   page.dpi = dpi;
+  page.text_lean_deg = lean;
   if (ink.size() == gray.size()) {
     if (cancel && cancel->cancelled()) {
       api_->Clear();

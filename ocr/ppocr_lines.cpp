@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "models/utf8.h"
+#include "ocr/text_detector.h"
 
 namespace xueji {
 namespace {
@@ -169,10 +170,9 @@ std::vector<LayoutLine> rows_in_reading_order(const std::vector<TextRegion>& reg
   return out;
 }
 
-std::optional<double> residual_skew(const OcrPage& page, int min_lines, double min_aspect, double max_spread) {
-  std::vector<double> angles;
-  for (const OcrLine& l : page.lines)
-    if (l.box.h > 0 && l.box.w >= min_aspect * l.box.h && std::abs(l.angle_deg) < 45) angles.push_back(l.angle_deg);
+namespace {
+
+std::optional<double> agreeing_angle(std::vector<double> angles, int min_lines, double max_spread) {
   if (static_cast<int>(angles.size()) < min_lines) return std::nullopt;
   auto median = [](std::vector<double> v) {
     std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
@@ -183,6 +183,26 @@ std::optional<double> residual_skew(const OcrPage& page, int min_lines, double m
   for (double a : angles) dev.push_back(std::abs(a - m));
   if (median(dev) > max_spread) return std::nullopt;
   return m;
+}
+
+}  // namespace
+
+std::optional<double> residual_skew(const OcrPage& page, int min_lines, double min_aspect, double max_spread) {
+  std::vector<double> angles;
+  for (const OcrLine& l : page.lines)
+    if (l.box.h > 0 && l.box.w >= min_aspect * l.box.h && std::abs(l.angle_deg) < 45) angles.push_back(l.angle_deg);
+  return agreeing_angle(std::move(angles), min_lines, max_spread);
+}
+
+std::optional<double> residual_skew(const std::vector<cv::RotatedRect>& boxes, int min_lines, double min_aspect,
+                                    double max_spread) {
+  std::vector<double> angles;
+  for (const cv::RotatedRect& r : boxes) {
+    const double lo = std::min(r.size.width, r.size.height), hi = std::max(r.size.width, r.size.height);
+    const double a = long_side_angle(r);
+    if (lo > 0 && hi >= min_aspect * lo && std::abs(a) < 45) angles.push_back(a);
+  }
+  return agreeing_angle(std::move(angles), min_lines, max_spread);
 }
 
 std::vector<LayoutLine> merge_overlapping_lines(std::vector<LayoutLine> lines) {

@@ -45,6 +45,11 @@ std::vector<LayoutLine> rows_in_reading_order(const std::vector<TextRegion>& reg
 // of them agree within `max_spread` degrees (median absolute deviation). nullopt otherwise.
 std::optional<double> residual_skew(const OcrPage& page, int min_lines = 3, double min_aspect = 4,
                                     double max_spread = 1.5);
+// The same rule over the detector's rotated text boxes (their own long and short sides, so a
+// leaning line still counts as wide): the lean is known before any line is read, also when
+// the leaning rows read so badly that few lines survive.
+std::optional<double> residual_skew(const std::vector<cv::RotatedRect>& boxes, int min_lines = 3,
+                                    double min_aspect = 4, double max_spread = 1.5);
 
 struct PpOcrLineParams {
   double gap_factor = 0.8;      // ink-free gap (in line heights) that cuts a line into parts

@@ -67,7 +67,7 @@ PageStage ocr_skew_stage(const StageParams& params, const EngineProvider& engine
   return {"verify-skew", [params, engine, cancel](PageWork& w) {
             PageAnalysis& a = w.cleaned.analysis;
             if (a.boxes.blank || engine().recognizer() != Recognizer::PpOcr) return;
-            const std::optional<double> lean = residual_skew(w.ocr);
+            const std::optional<double> lean = w.ocr.text_lean_deg ? w.ocr.text_lean_deg : residual_skew(w.ocr);
             if (!lean || std::abs(*lean) < params.residual_skew_min_deg) return;
             PageAnalysis fixed = a;
             fixed.skew.angle_deg += *lean;

@@ -53,6 +53,8 @@ TEST(Deskew, BlankPageHasNoConfidence) {
   EXPECT_LT(r.confidence, 0.15);
 }
 
+#include <opencv2/imgproc.hpp>
+
 #include "capture/cleanup.h"
 
 TEST(Cleanup, SmallAndOddPagesDoNotBreakTheAnalysis) {
@@ -64,4 +66,49 @@ TEST(Cleanup, SmallAndOddPagesDoNotBreakTheAnalysis) {
     cv::Mat black(size, CV_8U, cv::Scalar(0));
     EXPECT_NO_THROW(clean_page(black, 300)) << size;
   }
+}
+
+// A dark red seal (an oval ring and a disc over the print) on a dim scan: found as a seal (the
+// master stays in colour), and its ink is paper in the OCR image while the black print under
+// it stays ink.
+TEST(Cleanup, DarkRedSealOnADimScanIsDroppedFromTheOcrImageOnly) {
+  PageSpec spec;
+  spec.seed = 31;
+  spec.kind = PageKind::StudentCard;
+  spec.student = random_student(31);
+  cv::Mat page = generate_page(spec).image;
+  if (page.channels() == 1) cv::cvtColor(page, page, cv::COLOR_GRAY2BGR);
+  page.convertTo(page, -1, 0.82);  // a dim scan: paper near 205
+  // The text's ink without the seal (ruling lines are not in the OCR image anyway).
+  const CleanedPage plain = clean_page(page, 300);
+  // the seal's ink, multiplied over the page: dark red, also where it covers the print
+  cv::Mat ink = cv::Mat::zeros(page.size(), CV_8U);
+  const cv::Point centre(page.cols / 2, page.rows / 5);
+  cv::ellipse(ink, centre, {240, 170}, 10, 0, 360, cv::Scalar(255), 14);
+  cv::circle(ink, centre, 45, cv::Scalar(255), cv::FILLED);
+  const cv::Vec3f seal(45, 30, 150);  // BGR
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x)
+      if (ink.at<uchar>(y, x)) {
+        cv::Vec3b& p = page.at<cv::Vec3b>(y, x);
+        for (int c = 0; c < 3; ++c) p[c] = cv::saturate_cast<uchar>(p[c] * seal[c] / 255.0);
+      }
+  const CleanedPage c = clean_page(page, 300);
+  ASSERT_TRUE(c.analysis.color.seal);
+  EXPECT_FALSE(plain.analysis.color.seal);
+  EXPECT_EQ(c.stored_mode, ColorMode::Color);
+  ASSERT_EQ(c.ocr_image.size(), plain.ocr_image.size());
+  cv::Mat ink_m;
+  cv::warpAffine(ink, ink_m, cv::Mat(c.input_to_master), c.master.size(), cv::INTER_NEAREST);
+  cv::erode(ink_m, ink_m, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));  // inside the strokes
+  cv::Mat text = plain.ocr_image < 100, near_text;
+  cv::dilate(text, near_text, cv::getStructuringElement(cv::MORPH_RECT, {7, 7}));
+  const cv::Mat seal_only = ink_m & ~near_text, text_under = ink_m & text;
+  ASSERT_GT(cv::countNonZero(seal_only), 5000);
+  ASSERT_GT(cv::countNonZero(text_under), 200);
+  EXPECT_GT(cv::mean(c.ocr_image, seal_only)[0], 225) << "the seal's ink is paper";
+  EXPECT_LT(cv::mean(c.ocr_image, text_under)[0], 100) << "the print under it is ink";
+  cv::Mat master_gray;
+  cv::cvtColor(c.master, master_gray, cv::COLOR_BGR2GRAY);
+  EXPECT_LT(cv::mean(master_gray, seal_only)[0], 120) << "the master keeps the seal";
 }

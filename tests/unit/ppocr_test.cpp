@@ -179,6 +179,20 @@ TEST(PpOcr, ResidualSkewNeedsAgreeingWideLines) {
   EXPECT_FALSE(residual_skew(mixed).has_value());  // they disagree
 }
 
+// From the detector's rotated boxes: a leaning line is wide by its own sides, not by its upright
+// bounding box; tall boxes (a vertical label) do not vote.
+TEST(PpOcr, ResidualSkewFromDetectedBoxes) {
+  std::vector<cv::RotatedRect> boxes;
+  for (float a : {6.6f, 7.1f, 6.0f, 8.1f, 6.7f})  // OpenCV: angle clockwise on screen
+    boxes.emplace_back(cv::Point2f(500, 300), cv::Size2f(700, 70), -a);
+  boxes.emplace_back(cv::Point2f(100, 100), cv::Size2f(40, 300), 0.f);
+  const auto lean = residual_skew(boxes);
+  ASSERT_TRUE(lean.has_value());
+  EXPECT_NEAR(*lean, 6.7, 0.01);
+  boxes.resize(2);
+  EXPECT_FALSE(residual_skew(boxes).has_value());
+}
+
 TEST(PpOcr, MissingModelNamesTheInstallStep) {
   TempDir empty;
   try {
