@@ -100,28 +100,45 @@ double faint_ink_contrast(const WorkImage& w, const WorkImageParams& params) {
   faint.setTo(0, outside);
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(faint, labels, stats, centroids, 8, CV_32S);
-  std::vector<double> darkest(static_cast<size_t>(n), 255.0);
+  // Per mark: its darkest core and its steepest edge (Sobel magnitude / 8: gray levels per pixel).
+  cv::Mat gx, gy, edge;
+  cv::Sobel(smooth, gx, CV_32F, 1, 0);
+  cv::Sobel(smooth, gy, CV_32F, 0, 1);
+  cv::magnitude(gx, gy, edge);
+  std::vector<double> darkest(static_cast<size_t>(n), 255.0), steepest(static_cast<size_t>(n), 0.0);
   for (int y = 0; y < labels.rows; ++y) {
     const int* l = labels.ptr<int>(y);
     const uchar* v = smooth.ptr<uchar>(y);
+    const float* e = edge.ptr<float>(y);
     for (int x = 0; x < labels.cols; ++x)
-      if (l[x]) darkest[static_cast<size_t>(l[x])] = std::min(darkest[static_cast<size_t>(l[x])], double(v[x]));
+      if (l[x]) {
+        const auto i = static_cast<size_t>(l[x]);
+        darkest[i] = std::min(darkest[i], double(v[x]));
+        steepest[i] = std::max(steepest[i], e[x] / 8.0);
+      }
   }
   const double mm = w.px_per_mm();
   const cv::Rect& P = w.paper_box;
-  std::vector<double> contrast;
+  std::vector<double> contrast, sharpness;
   for (int i = 1; i < n; ++i) {
     const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                        stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     const double bw = box.width / mm, bh = box.height / mm;
-    const bool edge = box.x <= P.x || box.y <= P.y || box.br().x >= P.br().x || box.br().y >= P.br().y;
-    if (edge || std::max(bw, bh) < 0.8 || std::max(bw, bh) > 20) continue;
-    contrast.push_back(255.0 - darkest[static_cast<size_t>(i)]);
+    const bool at_edge = box.x <= P.x || box.y <= P.y || box.br().x >= P.br().x || box.br().y >= P.br().y;
+    if (at_edge || std::max(bw, bh) < 0.8 || std::max(bw, bh) > 20) continue;
+    const double c = 255.0 - darkest[static_cast<size_t>(i)];
+    contrast.push_back(c);
+    sharpness.push_back(steepest[static_cast<size_t>(i)] / std::max(1.0, c));
   }
   if (static_cast<int>(contrast.size()) < params.faint_min_marks) return 0;
-  std::nth_element(contrast.begin(), contrast.begin() + static_cast<long>(contrast.size() / 2), contrast.end());
-  const double median = contrast[contrast.size() / 2];
-  return median >= params.faint_min_contrast ? median : 0;
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  const double c = median(contrast);
+  if (c >= params.faint_min_contrast) return c;
+  if (c >= params.sharp_min_contrast && median(sharpness) >= params.sharp_min_edge) return c;
+  return 0;
 }
 
 }  // namespace

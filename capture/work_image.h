@@ -32,6 +32,12 @@ struct WorkImageParams {
   double faint_margin = 14;
   double faint_min_contrast = 32;
   int faint_min_marks = 12;
+  // Fainter still (an overexposed scan, pencil-light ink): marks down to `sharp_min_contrast`
+  // count as ink when their edges are sharp, the steepest step at their edge at least
+  // `sharp_min_edge` of their contrast per pixel (median over the marks). Bleed-through from
+  // the other side is blurred by the paper and has soft edges.
+  double sharp_min_contrast = 18;
+  double sharp_min_edge = 0.35;
 };
 
 enum class InkKind { Border, Hole, Speck, Line, Mark };
