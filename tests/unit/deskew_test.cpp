@@ -112,3 +112,29 @@ TEST(Cleanup, DarkRedSealOnADimScanIsDroppedFromTheOcrImageOnly) {
   cv::cvtColor(c.master, master_gray, cv::COLOR_BGR2GRAY);
   EXPECT_LT(cv::mean(master_gray, seal_only)[0], 120) << "the master keeps the seal";
 }
+
+// Overexposed: the print only ~24 gray levels below the paper, below the faded-ink contrast, but
+// with sharp edges: text, not blank. The same print mirrored and blurred by the paper at that
+// contrast (bleed-through from the other side) stays blank.
+TEST(Cleanup, SharpFaintPrintIsTextAndSoftBleedThroughIsBlank) {
+  PageSpec spec;
+  spec.seed = 41;
+  spec.kind = PageKind::GraduateForm;
+  spec.student = random_student(41);
+  cv::Mat page = generate_page(spec).image;
+  if (page.channels() == 3) cv::cvtColor(page, page, cv::COLOR_BGR2GRAY);
+  cv::Mat dark;
+  page.convertTo(dark, CV_32F);
+  dark = cv::max(245.0 - dark, 0.0) / 245.0;  // ink share of each pixel
+  cv::Mat faint;
+  cv::Mat(250.0 - 26.0 * dark).convertTo(faint, CV_8U);
+  EXPECT_FALSE(clean_page(faint, 300).analysis.boxes.blank) << "sharp faint print";
+  cv::Mat soft;
+  cv::flip(dark, soft, 1);
+  cv::GaussianBlur(soft, soft, {0, 0}, 3.0);
+  double peak = 0;
+  cv::minMaxLoc(soft, nullptr, &peak);
+  cv::Mat bleed;
+  cv::Mat(250.0 - 26.0 / peak * soft).convertTo(bleed, CV_8U);
+  EXPECT_TRUE(clean_page(bleed, 300).analysis.boxes.blank) << "bleed-through";
+}
