@@ -72,11 +72,7 @@ TEST(Cleanup, SmallAndOddPagesDoNotBreakTheAnalysis) {
 // master stays in colour), and its ink is paper in the OCR image while the black print under
 // it stays ink.
 TEST(Cleanup, DarkRedSealOnADimScanIsDroppedFromTheOcrImageOnly) {
-  PageSpec spec;
-  spec.seed = 31;
-  spec.kind = PageKind::StudentCard;
-  spec.student = random_student(31);
-  cv::Mat page = generate_page(spec).image;
+  cv::Mat page = page_with_skew(0.0, 31, PageKind::StudentCard);
   if (page.channels() == 1) cv::cvtColor(page, page, cv::COLOR_GRAY2BGR);
   page.convertTo(page, -1, 0.82);  // a dim scan: paper near 205
   // The text's ink without the seal (ruling lines are not in the OCR image anyway).
@@ -117,11 +113,7 @@ TEST(Cleanup, DarkRedSealOnADimScanIsDroppedFromTheOcrImageOnly) {
 // with sharp edges: text, not blank. The same print mirrored and blurred by the paper at that
 // contrast (bleed-through from the other side) stays blank.
 TEST(Cleanup, SharpFaintPrintIsTextAndSoftBleedThroughIsBlank) {
-  PageSpec spec;
-  spec.seed = 41;
-  spec.kind = PageKind::GraduateForm;
-  spec.student = random_student(41);
-  cv::Mat page = generate_page(spec).image;
+  cv::Mat page = page_with_skew(0.0, 41, PageKind::GraduateForm);
   if (page.channels() == 3) cv::cvtColor(page, page, cv::COLOR_BGR2GRAY);
   cv::Mat dark;
   page.convertTo(dark, CV_32F);
