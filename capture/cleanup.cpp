@@ -106,12 +106,16 @@ namespace {
 // as paper and black text stays dark, with every clearly red pixel (red above both green and
 // blue by `chroma`) made paper: a dark red seal is still dark in the red channel, and its
 // characters would be read. Black print under the seal is not red and stays.
-cv::Mat drop_red_ink(const cv::Mat& bgr, double chroma) {
+// The red mask is opened (3 x 3): a one-pixel red fringe on black text is no seal. The pixels
+// become the paper's red level, not white, so the background stays even.
+cv::Mat drop_red_ink(const cv::Mat& bgr, double chroma, double paper_red) {
   std::vector<cv::Mat> ch;
   cv::split(bgr, ch);
   cv::Mat red = ch[2] - cv::max(ch[0], ch[1]);  // saturating
+  cv::Mat mask = red >= chroma;
+  cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   cv::Mat out = ch[2];
-  out.setTo(255, red >= chroma);
+  out.setTo(cv::saturate_cast<uchar>(paper_red), mask);
   return out;
 }
 
@@ -134,7 +138,7 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
   }
   const auto t0 = std::chrono::steady_clock::now();
   cv::Mat ocr_source = out.master;
-  if (out.master.channels() == 3 && out.analysis.color.seal) ocr_source = drop_red_ink(out.master, params.seal_red_chroma);
+  if (out.master.channels() == 3 && out.analysis.color.seal) ocr_source = drop_red_ink(out.master, params.seal_red_chroma, out.analysis.paper_color[2]);
   OcrImageParams ocr_params = params.ocr_image;
   if (out.analysis.boxes.faint) ocr_params.faint_contrast = out.analysis.boxes.ink_contrast;
   out.ocr_image = make_ocr_image(ocr_source, dpi, ocr_params);

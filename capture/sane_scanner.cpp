@@ -334,7 +334,13 @@ SaneLibrary::~SaneLibrary() {
   if (!wedged_->load()) sane_exit();  // a wedged driver would hang in it too
 }
 
+void SaneLibrary::refuse_when_wedged() const {
+  if (wedged_->load())
+    throw ScanError(ScanFault::Other, "the scanner driver stopped responding; restart Xueji and switch the scanner off and on");
+}
+
 std::vector<ScannerInfo> SaneLibrary::devices() const {
+  refuse_when_wedged();
   const SANE_Device** list = nullptr;
   if (SANE_Status s = sane_get_devices(&list, SANE_FALSE); s != SANE_STATUS_GOOD) fail(s, "listing scanners");
   std::vector<ScannerInfo> out;
@@ -345,6 +351,7 @@ std::vector<ScannerInfo> SaneLibrary::devices() const {
 }
 
 std::unique_ptr<Scanner> SaneLibrary::open(const std::string& device) const {
+  refuse_when_wedged();
   SANE_Handle h = nullptr;
   const SANE_Status s = sane_open(device.c_str(), &h);
   if (s == SANE_STATUS_INVAL) throw ScanError(ScanFault::Disconnected, "no scanner named '" + device + "'");

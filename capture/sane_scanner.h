@@ -14,7 +14,8 @@
 //   empty feeder (a fault); after a page it is the normal end of the stack.
 // - Cancel: the token is checked between reads; sane_cancel stops the device. A sane_cancel
 //   that does not return within 20 s (a driver deadlock) is given up: the device counts as
-//   wedged and is not called again in this process; what was captured stays journaled.
+//   wedged: the library refuses further devices() and open(), and skips sane_close and
+//   sane_exit; what was captured stays journaled.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -36,6 +37,7 @@ class SaneLibrary {
   std::unique_ptr<Scanner> open(const std::string& device) const;
 
  private:
+  void refuse_when_wedged() const;  // after a wedge, libsane is not called again through this library
   std::shared_ptr<std::atomic<bool>> wedged_;  // a device's driver hung: no sane_exit
 };
 

@@ -212,8 +212,9 @@ WorkImage make_work_image(const cv::Mat& input, double input_dpi, const WorkImag
     // lighter than ink was tried: no gain on faded tuning pages, and real photos and screenshots
     // with gray backgrounds read worse: 20.6 % -> 25.7 % CER.)
     if (const double c = faint_ink_contrast(w, params); c > 0) {
-      // Ink is what is darker than half the marks' contrast.
-      label_ink(w, 255.0 - 0.5 * c, params);
+      // Ink is what is darker than half the marks' contrast, and never what is barely darker
+      // than paper (grain).
+      label_ink(w, 255.0 - std::max(0.5 * c, params.faint_margin), params);
       w.faint = true;
       w.ink_contrast = c;
     }
