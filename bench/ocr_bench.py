@@ -74,7 +74,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--pages', type=int, default=150)
     ap.add_argument('--seed', type=int, default=11)
-    ap.add_argument('--set', default='test', choices=['test', 'tune'])
+    ap.add_argument('--set', default='test', choices=['test', 'tune', 'stress'])
     ap.add_argument('--real', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../shared/samples/real'))
     ap.add_argument('--speed-pages', type=int, default=12)
     ap.add_argument('--memory-pages', type=int, default=300)

@@ -102,20 +102,86 @@ cv::Mat make_master(const cv::Mat& input, double dpi, const PageAnalysis& a,
 
 namespace {
 
-// The OCR source of a page with a seal: its red channel, where red seal ink is nearly as bright
-// as paper and black text stays dark, with every clearly red pixel (red above both green and
-// blue by `chroma`) made paper: a dark red seal is still dark in the red channel, and its
-// characters would be read. Black print under the seal is not red and stays.
-// The red mask is opened (3 x 3): a one-pixel red fringe on black text is no seal. The pixels
-// become the paper's red level, not white, so the background stays even.
-cv::Mat drop_red_ink(const cv::Mat& bgr, double chroma, double paper_red) {
+// The OCR source of a page with a seal: the print with the seal's ink taken out of it.
+//
+// Design notes: seal ink lies over the print like a coloured filter (multiplied): per channel c,
+// value = paper_c * (1 - a * (1 - t_c)) * (1 - k), where a is how much seal ink covers the
+// pixel (0..1, also the soft edges of its strokes), t_c the seal ink's transmittance (its colour
+// over the paper's, measured on the page: the median of its clearly red pixels, so a faded seal
+// has its own, paler t) and k the print's coverage (black or gray ink takes the same share of
+// every channel). Red and green give two equations: their ratio q = x_r / x_g (x = value over
+// paper) fixes a = (q - 1) / (q (1 - t_g) - (1 - t_r)), then 1 - k = x_r / (1 - a (1 - t_r)).
+// Where no seal lies, q = 1 and a = 0: the red channel as it is (blue ink stays dark, its q
+// is below 1). Where print lies under the seal, it stays as dark as it is; where the seal
+// alone lies, also at its soft edges, paper. Dropping clearly red pixels only (the earlier
+// way) left each seal stroke's outline and its text's outlines in the OCR image, read on
+// stress pages as stray strokes beside the characters under the seal.
+cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma, double print_contrast) {
   std::vector<cv::Mat> ch;
   cv::split(bgr, ch);
   cv::Mat red = ch[2] - cv::max(ch[0], ch[1]);  // saturating
   cv::Mat mask = red >= chroma;
   cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
-  cv::Mat out = ch[2];
-  out.setTo(cv::saturate_cast<uchar>(paper_red), mask);
+  // the seal ink's colour: the median of its clearly red pixels, per channel
+  auto median_of = [&](const cv::Mat& c) {
+    int hist[256] = {0}, n = 0;
+    for (int y = 0; y < c.rows; ++y) {
+      const uchar* v = c.ptr<uchar>(y);
+      const uchar* m = mask.ptr<uchar>(y);
+      for (int x = 0; x < c.cols; ++x)
+        if (m[x]) ++hist[v[x]], ++n;
+    }
+    int v = 0;
+    for (int acc = 0; v < 255 && (acc += hist[v]) <= n / 2;) ++v;
+    return std::make_pair(v, n);
+  };
+  const auto [seal_r, n] = median_of(ch[2]);
+  const int seal_g = median_of(ch[1]).first;
+  const double pr = std::max(1.0, paper[2]), pg = std::max(1.0, paper[1]);
+  const double tr = std::clamp(seal_r / pr, 0.0, 1.0), tg = std::clamp(seal_g / pg, 0.0, 1.0);
+  cv::Mat out = ch[2].clone();
+  if (n < 50 || tr - tg < 0.1) {  // too little seal ink to measure, or not red: its red channel
+    out.setTo(cv::saturate_cast<uchar>(paper[2]), mask);
+    return out;
+  }
+  // per (red, green) pair the answer is the same: a table over green, a row per red value
+  std::vector<uchar> table(256 * 256), seal(256 * 256);
+  for (int r = 0; r < 256; ++r)
+    for (int g = 0; g < 256; ++g) {
+      const double xr = std::min(1.0, r / pr), xg = std::min(1.0, g / pg);
+      double a = 0;
+      if (xg > 0.02) {
+        const double q = xr / xg;  // above 1 where red passes and green does not: seal ink
+        if (q > 1) a = std::clamp((q - 1) / (q * (1 - tg) - (1 - tr)), 0.0, 1.0);
+      }
+      const double print = std::min(1.0, xr / (1 - a * (1 - tr)));
+      table[static_cast<size_t>(r) * 256 + static_cast<size_t>(g)] = cv::saturate_cast<uchar>(print * pr);
+      seal[static_cast<size_t>(r) * 256 + static_cast<size_t>(g)] = a >= 0.5 ? 255 : 0;
+    }
+  cv::Mat sealed(out.size(), CV_8U);
+  for (int y = 0; y < out.rows; ++y) {
+    const uchar* r = ch[2].ptr<uchar>(y);
+    const uchar* g = ch[1].ptr<uchar>(y);
+    uchar* o = out.ptr<uchar>(y);
+    uchar* m = sealed.ptr<uchar>(y);
+    for (int x = 0; x < out.cols; ++x) {
+      const size_t i = static_cast<size_t>(r[x]) * 256 + g[x];
+      o[x] = table[i];
+      m[x] = seal[i];
+    }
+  }
+  // Beside the seal's strokes (their colour smeared by JPEG's coarser colour, a soft edge) a
+  // trace of them stays: there, what is less than half as dark as the page's print is paper.
+  // Print under or beside the seal is darker than that and stays.
+  cv::dilate(sealed, sealed, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
+  const int trace = cv::saturate_cast<uchar>(pr * (1.0 - 0.5 * std::clamp(print_contrast, 20.0, 255.0) / 255.0));
+  const uchar paper_red = cv::saturate_cast<uchar>(pr);
+  for (int y = 0; y < out.rows; ++y) {
+    uchar* o = out.ptr<uchar>(y);
+    const uchar* m = sealed.ptr<uchar>(y);
+    for (int x = 0; x < out.cols; ++x)
+      if (m[x] && o[x] > trace) o[x] = paper_red;
+  }
   return out;
 }
 
@@ -138,7 +204,12 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
   }
   const auto t0 = std::chrono::steady_clock::now();
   cv::Mat ocr_source = out.master;
-  if (out.master.channels() == 3 && out.analysis.color.seal) ocr_source = drop_red_ink(out.master, params.seal_red_chroma, out.analysis.paper_color[2]);
+  if (out.master.channels() == 3 && out.analysis.color.seal) {
+    const PageBoxes& b = out.analysis.boxes;
+    const double chroma = paper_red_excess(out.analysis.paper_color) +
+                          seal_red_threshold(params.seal_red_chroma, b.print_contrast, params.analyze.color);
+    ocr_source = unmix_seal(out.master, out.analysis.paper_color, chroma, b.print_contrast);
+  }
   OcrImageParams ocr_params = params.ocr_image;
   if (out.analysis.boxes.faint) ocr_params.faint_contrast = out.analysis.boxes.ink_contrast;
   out.ocr_image = make_ocr_image(ocr_source, dpi, ocr_params);

@@ -16,6 +16,14 @@ const char* to_string(ColorMode m) {
   return "gray";
 }
 
+double seal_red_threshold(double chroma, double print_contrast, const ColorParams& params) {
+  return chroma * std::clamp(print_contrast / params.full_print_contrast, params.min_faded_scale, 1.0);
+}
+
+double paper_red_excess(const cv::Scalar& paper_bgr) {
+  return std::max(0.0, paper_bgr[2] - std::max(paper_bgr[0], paper_bgr[1]));
+}
+
 ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
   ColorReport r;
   // Colour is judged at half the analysis resolution: seals and coloured marks are large.
@@ -27,6 +35,8 @@ ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
     cv::Mat colored(color.size(), CV_8U), red(color.size(), CV_8U);
     // Red ink is judged against the paper: on a dim scan a seal's red channel is dim too.
     const int red_min = static_cast<int>(std::lround(params.red_min_of_paper * work.paper));
+    const int red_chroma = static_cast<int>(std::lround(
+        paper_red_excess(work.paper_color) + seal_red_threshold(params.red_chroma_min, work.print_contrast, params)));
     for (int y = 0; y < color.rows; ++y) {
       const cv::Vec3b* p = color.ptr<cv::Vec3b>(y);
       uchar* c = colored.ptr<uchar>(y);
@@ -35,7 +45,7 @@ ColorReport analyze_color(const WorkImage& work, const ColorParams& params) {
         const int b = p[x][0], g = p[x][1], rr = p[x][2];
         const int mx = std::max({b, g, rr}), mn = std::min({b, g, rr});
         c[x] = (mx - mn) >= params.chroma_min ? 255 : 0;
-        rd[x] = (rr - std::max(g, b)) >= params.red_chroma_min && rr > red_min ? 255 : 0;
+        rd[x] = (rr - std::max(g, b)) >= red_chroma && rr > red_min ? 255 : 0;
       }
     }
     // Ignore isolated coloured pixels (noise, JPEG fringes around black text) in the colour

@@ -17,7 +17,19 @@ struct ColorParams {
   double seal_max_aspect = 1.8;     // round seals and oval ones (50 x 30 mm is 1.67)
   int red_chroma_min = 40;           // red above green and blue: seal ink (thin rings lose chroma at the analysis scale)
   double red_min_of_paper = 0.45;   // a red pixel's red channel, at least this share of the paper level
+  // A faded page's seal has faded with its print: the red thresholds (here and the OCR image's)
+  // shrink by the page's print contrast over `full_print_contrast`, never below `min_faded_scale`.
+  double full_print_contrast = 200;
+  double min_faded_scale = 0.2;
 };
+
+// How much redder than the paper (red above green and blue, beyond the paper's own such excess)
+// a pixel must be to be seal ink on this page: `chroma` on a page of full contrast, less on a
+// faded one, whose print is only `print_contrast` gray levels below the paper.
+double seal_red_threshold(double chroma, double print_contrast, const ColorParams& params = {});
+
+// The paper's own red excess (red above green and blue, at least 0): reddish paper is no seal.
+double paper_red_excess(const cv::Scalar& paper_bgr);
 
 struct ColorReport {
   ColorMode mode = ColorMode::Gray;

@@ -22,6 +22,7 @@ PageBoxes find_page_boxes(const WorkImage& work, const BoxParams& params) {
   out.ink_area_mm2 = area;
   out.faint = work.faint;
   out.ink_contrast = work.ink_contrast;
+  out.print_contrast = work.print_contrast;
   out.blank = area < params.blank_max_area_mm2;
   // Confidence grows with the distance from the threshold (in log terms).
   out.confidence = std::clamp(std::abs(std::log((area + 0.5) / params.blank_max_area_mm2)) / 1.5, 0.0, 1.0);

@@ -21,6 +21,7 @@ struct PageBoxes {
   std::vector<cv::Rect> holes;  // punch holes (input pixels): kept in the master, not read
   bool faint = false;        // faded ink (see WorkImage::faint): the OCR image boosts its contrast
   double ink_contrast = 0;   // gray levels between the paper and the ink's core
+  double print_contrast = 0; // gray levels between the paper and the darkest 5 % of the ink (WorkImage)
   double confidence = 0;  // of the blank decision, 0..1
 };
 

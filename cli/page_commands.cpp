@@ -49,6 +49,7 @@ nlohmann::json to_json(const std::string& file, const PageWork& w) {
       {"blank", a.boxes.blank},
       {"faint", a.boxes.faint},
       {"ink_contrast", a.boxes.ink_contrast},
+      {"print_contrast", a.boxes.print_contrast},
       {"content_bbox", a.boxes.blank ? nlohmann::json(nullptr) : nlohmann::json{c.x, c.y, c.width, c.height}},
       {"paper_bbox", {p.x, p.y, p.width, p.height}},
       {"color", to_string(a.color.mode)},

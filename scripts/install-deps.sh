@@ -18,6 +18,8 @@ packages=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-eng tesseract-ocr-osd
   # fonts for the test-page generator, ICC profile for PDF/A
   fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei icc-profiles-free
+  # the stress set's Song face (tuning only; the held-out pages use none of these)
+  fonts-babelstone-han
   # fonts for the held-out test pages
   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-ukai fonts-arphic-uming fonts-lxgw-wenkai
   fonts-noto-cjk-extra

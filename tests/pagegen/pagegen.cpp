@@ -50,15 +50,17 @@ using detail::qimage_to_mat;
 using detail::randint;
 
 QString font_family(const std::string& which) {
-  static QString noto, wqy;
+  static QString noto, wqy, babel;
   if (noto.isEmpty()) {
     for (const char* f : {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                          "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"})
+                          "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+                          "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"})
       QFontDatabase::addApplicationFont(f);
     noto = "Noto Sans CJK SC";
     wqy = "WenQuanYi Micro Hei";
+    babel = "BabelStone Han";  // a Song face only the stress set uses (the test set has none of these)
   }
-  return which == "wqy" ? wqy : noto;
+  return which == "wqy" ? wqy : which == "babel" ? babel : noto;
 }
 
 const std::vector<std::string> kSurnames = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴",
@@ -204,7 +206,7 @@ const char* kind_name(PageKind k) {
   return "?";
 }
 
-const char* set_name(PageSet s) { return s == PageSet::Test ? "test" : "tune"; }
+const char* set_name(PageSet s) { return s == PageSet::Test ? "test" : s == PageSet::Stress ? "stress" : "tune"; }
 
 PlacedPage render_placed_words(const std::vector<PlacedWord>& words, double rotate_deg, double dpi) {
   ensure_app();
@@ -271,8 +273,11 @@ StudentInfo random_student(unsigned seed, PageSet set) {
   return s;
 }
 
+std::vector<PageSpec> stress_specs(unsigned seed, int count);
+
 std::vector<PageSpec> mixed_specs(unsigned seed, int count, PageSet set) {
   if (set == PageSet::Test) return heldout::mixed_specs(seed, count);
+  if (set == PageSet::Stress) return stress_specs(seed, count);
   std::mt19937 rng(seed);
   std::vector<PageSpec> out;
   for (int i = 0; i < count; ++i) {
@@ -297,6 +302,86 @@ std::vector<PageSpec> mixed_specs(unsigned seed, int count, PageSet set) {
   }
   return out;
 }
+
+// The stress set: tune layouts with the hard cases drawn from ranges of their own, none the test
+// set's (heldout_layouts.cpp): ink faded to 15-25 % or 45-60 % (test: 25-45 %), half of those
+// pages with a dark scanner border; seals of darker, bluer reds (red 150-200, green 30-80, blue
+// 40-100; test: 185-230 / 15-70 / 25-75) that fade with the page; blank pages with the other
+// side shining through at 6-11 or 29-34 gray levels (test: 12-28); a Song face (BabelStone Han)
+// beside the tune set's two sans faces.
+std::vector<PageSpec> stress_specs(unsigned seed, int count) {
+  std::mt19937 rng(seed ^ 0x5f3759dfu);
+  std::vector<PageSpec> out;
+  for (int i = 0; i < count; ++i) {
+    PageSpec s;
+    s.set = PageSet::Stress;
+    s.seed = seed * 1000u + static_cast<unsigned>(i);
+    s.kind = static_cast<PageKind>(i % 5);
+    s.student = random_student(s.seed);
+    Degradation& d = s.degrade;
+    d.skew_deg = std::uniform_real_distribution<double>(-6, 6)(rng);
+    d.orientation = randint(rng, 0, 4) == 0 ? 90 * randint(rng, 1, 3) : 0;
+    d.noise_sigma = randint(rng, 0, 2) == 0 ? std::uniform_real_distribution<double>(2, 6)(rng) : 0;
+    d.jpeg_quality = randint(rng, 0, 1) ? randint(rng, 65, 92) : 0;
+    d.uneven_light = randint(rng, 0, 3) == 0 ? std::uniform_real_distribution<double>(0.1, 0.3)(rng) : 0;
+    d.red_seal = randint(rng, 0, 1) == 0;
+    d.punch_holes = randint(rng, 0, 3) == 0;
+    d.blank = randint(rng, 0, 7) == 0;
+    if (d.blank) d.bleed_through = randint(rng, 0, 1) ? randint(rng, 6, 11) : randint(rng, 29, 34);
+    if (!d.blank && randint(rng, 0, 2) == 0) {
+      d.ink_strength = randint(rng, 0, 1) ? std::uniform_real_distribution<double>(0.15, 0.25)(rng)
+                                           : std::uniform_real_distribution<double>(0.45, 0.6)(rng);
+      if (randint(rng, 0, 1)) d.border_px = randint(rng, 20, 120);
+    }
+    s.font = std::vector<std::string>{"noto", "wqy", "babel"}[static_cast<size_t>(randint(rng, 0, 2))];
+    out.push_back(s);
+  }
+  return out;
+}
+
+namespace {
+
+// The other side of the sheet shining through: its lines drawn mirrored, blurred by the paper,
+// darkening it by up to `levels` gray levels.
+void add_bleed_through(QImage& img, int levels, const QString& family, std::mt19937& rng, double scale) {
+  QImage back(img.width(), img.height(), QImage::Format_Grayscale8);
+  back.fill(0);
+  {
+    QPainter p(&back);
+    p.setRenderHint(QPainter::TextAntialiasing);
+    p.setPen(QColor(255, 255, 255));
+    QFont f(family);
+    f.setPixelSize(static_cast<int>(50 * scale));
+    p.setFont(f);
+    for (int i = 0; i < 14; ++i)
+      p.drawText(QRect(static_cast<int>(260 * scale), static_cast<int>((420 + 170 * i) * scale),
+                       static_cast<int>(1960 * scale), static_cast<int>(80 * scale)),
+                 Qt::AlignLeft, QString::fromStdString(pick(rng, kComments)));
+  }
+  back = back.mirrored(true, false);
+  cv::Mat mask(back.height(), back.width(), CV_8U, back.bits(), static_cast<size_t>(back.bytesPerLine()));
+  cv::GaussianBlur(mask, mask, cv::Size(), 2.5 * scale);
+  cv::Mat page(img.height(), img.width(), CV_8UC4, img.bits(), static_cast<size_t>(img.bytesPerLine()));
+  for (int y = 0; y < page.rows; ++y) {
+    const uchar* m = mask.ptr<uchar>(y);
+    cv::Vec4b* q = page.ptr<cv::Vec4b>(y);
+    for (int x = 0; x < page.cols; ++x)
+      for (int c = 0; c < 3; ++c) q[x][c] = cv::saturate_cast<uchar>(q[x][c] - levels * m[x] / 255.0);
+  }
+}
+
+// Ink faded towards the paper: every pixel keeps `strength` of its difference from the paper.
+void fade_towards(QImage& img, const QColor& paper, double strength) {
+  cv::Mat page(img.height(), img.width(), CV_8UC4, img.bits(), static_cast<size_t>(img.bytesPerLine()));
+  const double ref[3] = {double(paper.blue()), double(paper.green()), double(paper.red())};
+  for (int y = 0; y < page.rows; ++y) {
+    cv::Vec4b* q = page.ptr<cv::Vec4b>(y);
+    for (int x = 0; x < page.cols; ++x)
+      for (int c = 0; c < 3; ++c) q[x][c] = cv::saturate_cast<uchar>(ref[c] + strength * (q[x][c] - ref[c]));
+  }
+}
+
+}  // namespace
 
 GeneratedPage generate_page(const PageSpec& spec) {
   if (spec.set == PageSet::Test) return heldout::generate_page(spec);
@@ -326,7 +411,9 @@ GeneratedPage generate_page(const PageSpec& spec) {
       QRect used;
       p.drawText(r, flags, QString::fromStdString(s), &used);
     };
-    if (spec.degrade.blank) {
+    if (spec.degrade.blank && spec.degrade.bleed_through > 0) {
+      // drawn below, over the whole sheet
+    } else if (spec.degrade.blank) {
       // Faint bleed-through of the other side: very light mirrored text.
       p.setPen(QColor(paper.red() - 10, paper.green() - 10, paper.blue() - 10));
       set_font(px(48));
@@ -386,18 +473,31 @@ GeneratedPage generate_page(const PageSpec& spec) {
       // A red seal over the last lines of text.
       if (spec.degrade.red_seal) {
         const QPoint c(left + px(randint(rng, 600, 1200)), y - px(randint(rng, 60, 220)));
-        const int r = px(randint(rng, 160, 200));
-        QColor red(randint(rng, 200, 235), randint(rng, 20, 60), randint(rng, 20, 60), 220);
+        const bool stress = spec.set == PageSet::Stress;
+        const int r = stress ? px(randint(rng, 150, 260)) : px(randint(rng, 160, 200));
+        QColor red = stress ? QColor(randint(rng, 150, 200), randint(rng, 30, 80), randint(rng, 40, 100), randint(rng, 200, 250))
+                            : QColor(randint(rng, 200, 235), randint(rng, 20, 60), randint(rng, 20, 60), 220);
         QFont seal_font(family);
-        seal_font.setPixelSize(px(44));
-        detail::draw_seal(p, c, r, red, seal_font, px(12), px(60));
+        seal_font.setPixelSize(stress ? px(randint(rng, 38, 54)) : px(44));
+        detail::draw_seal(p, c, r, red, seal_font, stress ? px(randint(rng, 8, 16)) : px(12), px(60));
         out.truth["seal_center"] = {c.x(), c.y()};
       }
     }
   }
   // The ink of the document itself (text, rules, seal), before holes and dust: the truth for
   // the content box, carried through the same geometric transforms as the page.
-  detail::finish_page(img, detail::ink_mask(img, paper, 40), paper, spec, rng, lines, out);
+  cv::Mat ink = detail::ink_mask(img, paper, 40);
+  if (spec.degrade.ink_strength < 1) fade_towards(img, paper, spec.degrade.ink_strength);
+  if (spec.degrade.blank && spec.degrade.bleed_through > 0)
+    add_bleed_through(img, spec.degrade.bleed_through, font_family(spec.font.empty() ? "noto" : spec.font), rng, scale);
+  detail::finish_page(img, ink, paper, spec, rng, lines, out);
+  if (spec.set == PageSet::Stress) {
+    out.truth["set"] = set_name(spec.set);
+    out.truth["faded"] = spec.degrade.ink_strength < 1;
+    out.truth["ink_strength"] = spec.degrade.ink_strength;
+    out.truth["bleed_through"] = spec.degrade.bleed_through;
+    out.truth["font"] = spec.font;
+  }
   return out;
 }
 

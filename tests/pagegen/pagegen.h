@@ -18,8 +18,10 @@ const char* kind_name(PageKind k);  // 学籍卡 ...
 // tested on (Noto Sans CJK / WenQuanYi, one layout per kind). Test: held-out pages nothing is
 // ever tuned on, with other fonts (Song and Kai faces), three other layouts per kind and
 // degradations from other ranges, faded ink among them (heldout_layouts.h).
-enum class PageSet { Tune, Test };
-const char* set_name(PageSet s);  // "tune", "test"
+// Stress: tune layouts with faded ink, dark seals and bleed-through blanks from ranges of their
+// own (pagegen.cpp, stress_specs): where the hard cases are tuned, never on the test set.
+enum class PageSet { Tune, Test, Stress };
+const char* set_name(PageSet s);  // "tune", "test", "stress"
 
 struct StudentInfo {
   std::string id, name, gender, birth_date, ethnicity, native_place, id_number, grade, class_name;
@@ -36,7 +38,7 @@ struct Degradation {
   bool red_seal = false;    // a red round seal over text
   bool punch_holes = false; // two binding holes in the left margin
   bool blank = false;       // an empty page (paper texture and specks only)
-  // Test set only (the tune set ignores these):
+  // Test and stress sets only (the tune set ignores these):
   double ink_strength = 1;  // < 1: ink faded towards the paper colour (a faded page)
   int bleed_through = 0;    // gray levels the mirrored text of the other side darkens the paper
   bool light_spot = false;  // uneven light as a bright spot fading outwards, not a gradient
@@ -48,7 +50,7 @@ struct PageSpec {
   StudentInfo student;
   Degradation degrade;
   double dpi = 300;
-  std::string font;  // tune set: "noto" or "wqy"; empty: chosen by seed
+  std::string font;  // tune set: "noto" or "wqy" (stress set also "babel"); empty: chosen by seed
   PageSet set = PageSet::Tune;
   int layout = -1;   // test set: layout index 0..2 of the kind; -1: chosen by seed
 };

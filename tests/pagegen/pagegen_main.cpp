@@ -1,5 +1,6 @@
 // xueji-pagegen: writes generated test pages with their ground truth.
 //   xueji-pagegen --out DIR --mixed N [--seed S]          a mixed, degraded set
+//   xueji-pagegen --out DIR --mixed N --set stress        tune pages with the hard cases (tuning ranges)
 //   xueji-pagegen --out DIR --mixed N --set test          the held-out test set (never tune on it)
 //   xueji-pagegen --out DIR --stem NAME --kind 学籍卡 --id G... --name 张三 [--skew 2] ...
 #include <iostream>
@@ -21,8 +22,10 @@ int main(int argc, char** argv) {
   app.add_option("--mixed", mixed, "write N pages mixing all kinds and degradations");
   app.add_option("--seed", seed, "random seed");
   std::string set = "tune";
-  app.add_option("--set", set, "tune: the pages OCR is tuned on; test: held-out pages (other fonts, layouts, degradations)")
-      ->check(CLI::IsMember({"tune", "test"}));
+  app.add_option("--set", set,
+                 "tune: the pages OCR is tuned on; stress: tune pages with faded ink, dark seals and bleed-through "
+                 "blanks (tuning ranges); test: held-out pages (other fonts, layouts, degradations)")
+      ->check(CLI::IsMember({"tune", "test", "stress"}));
   int layout = -1;
   app.add_option("--layout", layout, "with --set test: layout 0..2 of the kind (default: chosen by seed)")
       ->check(CLI::Range(-1, 2));
@@ -49,7 +52,7 @@ int main(int argc, char** argv) {
   app.add_option("--bleed", d.bleed_through, "with --set test: bleed-through of the other side, gray levels")
       ->check(CLI::Range(0, 80));
   CLI11_PARSE(app, argc, argv);
-  const PageSet page_set = set == "test" ? PageSet::Test : PageSet::Tune;
+  const PageSet page_set = set == "test" ? PageSet::Test : set == "stress" ? PageSet::Stress : PageSet::Tune;
   if (page_set == PageSet::Tune && (layout >= 0 || d.ink_strength < 1 || d.bleed_through > 0)) {
     std::cerr << "--layout, --ink and --bleed need --set test\n";
     return 2;

@@ -134,3 +134,40 @@ TEST(PageGen, TestStudentsAreNotTuneStudents) {
     EXPECT_EQ(b.id_number.size(), 18u);
   }
 }
+
+// The stress set draws its hard cases from its own ranges, never the test set's: ink faded to
+// 15-25 % or 45-60 % (test: 25-45 %), bleed-through of 6-11 or 29-34 gray levels (test: 12-28),
+// tune fonts and a Song face the test set does not use; and a faded page is faded.
+TEST(PageGen, StressPagesKeepOutOfTheTestRanges) {
+  const std::vector<PageSpec> specs = mixed_specs(4, 200, PageSet::Stress);
+  int faded = 0, bleed = 0, sealed = 0;
+  for (const PageSpec& s : specs) {
+    EXPECT_EQ(s.set, PageSet::Stress);
+    const double k = s.degrade.ink_strength;
+    if (k < 1) {
+      ++faded;
+      EXPECT_TRUE((k >= 0.15 && k < 0.25) || (k >= 0.45 && k <= 0.6)) << k;
+    }
+    if (s.degrade.bleed_through > 0) {
+      ++bleed;
+      EXPECT_TRUE(s.degrade.blank);
+      EXPECT_TRUE(s.degrade.bleed_through <= 11 || s.degrade.bleed_through >= 29) << s.degrade.bleed_through;
+    }
+    sealed += s.degrade.red_seal && !s.degrade.blank;
+    EXPECT_TRUE(s.font == "noto" || s.font == "wqy" || s.font == "babel") << s.font;
+  }
+  EXPECT_GT(faded, 30);
+  EXPECT_GT(bleed, 10);
+  EXPECT_GT(sealed, 60);
+  PageSpec full = specs[0];
+  full.degrade = Degradation{};
+  PageSpec weak = full;
+  weak.degrade.ink_strength = 0.2;
+  const GeneratedPage a = generate_page(full), b = generate_page(weak);
+  EXPECT_EQ(a.text, b.text);
+  EXPECT_EQ(b.truth["set"], "stress");
+  EXPECT_TRUE(b.truth["faded"].get<bool>());
+  EXPECT_LT(dark_percentile(a.image, 0.002), 80);
+  EXPECT_GT(dark_percentile(b.image, 0.002), 170);
+  EXPECT_FALSE(b.truth["content_bbox"].is_null());
+}

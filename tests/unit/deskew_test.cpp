@@ -136,3 +136,65 @@ TEST(Cleanup, SharpFaintPrintIsTextAndSoftBleedThroughIsBlank) {
   any_edge.analyze.work.sharp_min_edge = 0;
   EXPECT_FALSE(clean_page(bleed, 300, any_edge).analysis.boxes.blank) << "soft marks at that contrast";
 }
+
+// A seal faded with its page (ink at a fifth of its strength, the seal as pale), its strokes'
+// edges soft: still found (a colour page), and in the OCR image neither the seal nor a trace of
+// its edges is left, while the faded print under it stays as dark as without the seal.
+TEST(Cleanup, FadedSealIsFoundAndLeavesNoTraceInTheOcrImage) {
+  cv::Mat page = page_with_skew(0.0, 53, PageKind::AwardRecord);
+  if (page.channels() == 1) cv::cvtColor(page, page, cv::COLOR_GRAY2BGR);
+  const cv::Scalar paper(236, 242, 246);  // BGR, a slightly warm sheet
+  const double strength = 0.2;
+  cv::Mat faded(page.size(), CV_8UC3);
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x) {
+      const cv::Vec3b p = page.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c)
+        faded.at<cv::Vec3b>(y, x)[c] = cv::saturate_cast<uchar>(paper[c] - strength * (255.0 - p[c]));
+    }
+  const CleanedPage plain = clean_page(faded, 300);
+  // the seal's coverage: a ring, a disc and bars like its text, over the print, soft-edged
+  cv::Mat cover = cv::Mat::zeros(page.size(), CV_8U);
+  const cv::Point centre(page.cols / 2, page.rows / 4);
+  cv::circle(cover, centre, 210, cv::Scalar(255), 12, cv::LINE_AA);
+  cv::circle(cover, centre, 50, cv::Scalar(255), cv::FILLED, cv::LINE_AA);
+  for (int k = 0; k < 5; ++k)
+    cv::rectangle(cover, cv::Rect(centre.x - 130 + 55 * k, centre.y + 90, 36, 8), cv::Scalar(255), cv::FILLED);
+  cv::GaussianBlur(cover, cover, {0, 0}, 1.2);
+  const cv::Vec3d seal(80, 55, 190);  // BGR transmittance x 255 of the full-strength ink
+  cv::Mat sealed = faded.clone();
+  for (int y = 0; y < page.rows; ++y)
+    for (int x = 0; x < page.cols; ++x) {
+      const double a = cover.at<uchar>(y, x) / 255.0;
+      cv::Vec3b& p = sealed.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c) {
+        const double t = 1.0 - strength * (1.0 - seal[c] / 255.0);  // the faded seal lets more through
+        p[c] = cv::saturate_cast<uchar>(p[c] * (1.0 - a * (1.0 - t)));
+      }
+    }
+  const CleanedPage c = clean_page(sealed, 300);
+  ASSERT_TRUE(c.analysis.color.seal) << "a faded seal is a seal";
+  EXPECT_FALSE(plain.analysis.color.seal);
+  EXPECT_EQ(c.stored_mode, ColorMode::Color);
+  ASSERT_EQ(c.ocr_image.size(), plain.ocr_image.size());
+  ASSERT_EQ(cv::norm(cv::Mat(c.input_to_master), cv::Mat(plain.input_to_master)), 0.0) << "one geometry";
+  cv::Mat cover_m;
+  cv::warpAffine(cover, cover_m, cv::Mat(c.input_to_master), c.master.size(), cv::INTER_NEAREST);
+  cv::Mat text = plain.ocr_image < 160, near_text;
+  cv::dilate(text, near_text, cv::getStructuringElement(cv::MORPH_RECT, {9, 9}));
+  const cv::Mat seal_only = (cover_m > 0) & ~near_text;
+  const cv::Mat core = cover_m > 200;
+  cv::Mat text_under;
+  cv::erode(text, text_under, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  text_under &= core;
+  ASSERT_GT(cv::countNonZero(seal_only), 5000);
+  ASSERT_GT(cv::countNonZero(text_under), 100);
+  const double paper_level = cv::mean(plain.ocr_image, seal_only)[0];
+  const cv::Mat trace = (c.ocr_image < paper_level - 40) & seal_only;
+  EXPECT_LT(cv::countNonZero(trace), cv::countNonZero(seal_only) / 100) << "the seal and its soft edges are paper";
+  EXPECT_NEAR(cv::mean(c.ocr_image, text_under)[0], cv::mean(plain.ocr_image, text_under)[0], 30)
+      << "the faded print under the seal stays";
+  cv::Mat master_gray;
+  cv::cvtColor(c.master, master_gray, cv::COLOR_BGR2GRAY);
+  EXPECT_LT(cv::mean(master_gray, core & ~near_text)[0], paper_level - 10) << "the master keeps the seal";
+}
