@@ -115,8 +115,10 @@ namespace {
 // is below 1). Where print lies under the seal, it stays as dark as it is; where the seal
 // alone lies, also at its soft edges, paper. Dropping clearly red pixels only (the earlier
 // way) left each seal stroke's outline and its text's outlines in the OCR image, read on
-// stress pages as stray strokes beside the characters under the seal.
-cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma, double print_contrast) {
+// stress pages as stray strokes beside the characters under the seal. (Also making paper of
+// what stays faint beside the strokes, JPEG's smeared colour, was tried: no gain over 122
+// sealed stress pages, and it thinned faint print crossing the ring.)
+cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma) {
   std::vector<cv::Mat> ch;
   cv::split(bgr, ch);
   cv::Mat red = ch[2] - cv::max(ch[0], ch[1]);  // saturating
@@ -145,7 +147,7 @@ cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma, d
     return out;
   }
   // per (red, green) pair the answer is the same: a table over green, a row per red value
-  std::vector<uchar> table(256 * 256), seal(256 * 256);
+  std::vector<uchar> table(256 * 256);
   for (int r = 0; r < 256; ++r)
     for (int g = 0; g < 256; ++g) {
       const double xr = std::min(1.0, r / pr), xg = std::min(1.0, g / pg);
@@ -156,31 +158,12 @@ cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma, d
       }
       const double print = std::min(1.0, xr / (1 - a * (1 - tr)));
       table[static_cast<size_t>(r) * 256 + static_cast<size_t>(g)] = cv::saturate_cast<uchar>(print * pr);
-      seal[static_cast<size_t>(r) * 256 + static_cast<size_t>(g)] = a >= 0.5 ? 255 : 0;
     }
-  cv::Mat sealed(out.size(), CV_8U);
   for (int y = 0; y < out.rows; ++y) {
     const uchar* r = ch[2].ptr<uchar>(y);
     const uchar* g = ch[1].ptr<uchar>(y);
     uchar* o = out.ptr<uchar>(y);
-    uchar* m = sealed.ptr<uchar>(y);
-    for (int x = 0; x < out.cols; ++x) {
-      const size_t i = static_cast<size_t>(r[x]) * 256 + g[x];
-      o[x] = table[i];
-      m[x] = seal[i];
-    }
-  }
-  // Beside the seal's strokes (their colour smeared by JPEG's coarser colour, a soft edge) a
-  // trace of them stays: there, what is less than half as dark as the page's print is paper.
-  // Print under or beside the seal is darker than that and stays.
-  cv::dilate(sealed, sealed, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
-  const int trace = cv::saturate_cast<uchar>(pr * (1.0 - 0.5 * std::clamp(print_contrast, 20.0, 255.0) / 255.0));
-  const uchar paper_red = cv::saturate_cast<uchar>(pr);
-  for (int y = 0; y < out.rows; ++y) {
-    uchar* o = out.ptr<uchar>(y);
-    const uchar* m = sealed.ptr<uchar>(y);
-    for (int x = 0; x < out.cols; ++x)
-      if (m[x] && o[x] > trace) o[x] = paper_red;
+    for (int x = 0; x < out.cols; ++x) o[x] = table[static_cast<size_t>(r[x]) * 256 + g[x]];
   }
   return out;
 }
@@ -208,7 +191,7 @@ CleanedPage clean_page_with(const cv::Mat& input, double dpi, PageAnalysis analy
     const PageBoxes& b = out.analysis.boxes;
     const double chroma = paper_red_excess(out.analysis.paper_color) +
                           seal_red_threshold(params.seal_red_chroma, b.print_contrast, params.analyze.color);
-    ocr_source = unmix_seal(out.master, out.analysis.paper_color, chroma, b.print_contrast);
+    ocr_source = unmix_seal(out.master, out.analysis.paper_color, chroma);
   }
   OcrImageParams ocr_params = params.ocr_image;
   if (out.analysis.boxes.faint) ocr_params.faint_contrast = out.analysis.boxes.ink_contrast;

@@ -59,6 +59,29 @@ PageStage ocr_stage(const EngineProvider& engine, const CancelToken* cancel) {
           }};
 }
 
+// A blank page is read once more with the faint-ink rules relaxed: print faded to a fifth and
+// softened by the scan can fall below the contrast and sharpness the cleanup asks of ink (it
+// must, or the other side's show-through would be text). Reading decides: real print reads as
+// many confident characters; show-through is mirrored and reads as a few doubtful ones. When
+// the relaxed cleanup finds no marks at all, nothing is read.
+PageStage verify_blank_stage(const StageParams& params, const EngineProvider& engine, const CancelToken* cancel) {
+  return {"verify-blank", [params, engine, cancel](PageWork& w) {
+            if (!w.cleaned.analysis.boxes.blank) return;
+            CleanupParams relaxed = params.cleanup;
+            WorkImageParams& wp = relaxed.analyze.work;
+            wp.faint_min_contrast = wp.sharp_min_contrast = params.blank_check_min_contrast;
+            wp.sharp_min_edge = 0;
+            wp.faint_margin = std::min(wp.faint_margin, params.blank_check_min_contrast);
+            CleanedPage cleaned = clean_page(w.input.image, w.input.dpi, relaxed);
+            if (cleaned.analysis.boxes.blank) return;
+            OcrPage again = engine().recognize(cleaned.ocr_image, w.input.dpi, cancel);
+            const ReadingEvidence e = reading_evidence(again);
+            if (e.chars < params.blank_check_min_chars || e.mean_confidence < params.blank_check_confidence) return;
+            w.cleaned = std::move(cleaned);
+            w.ocr = std::move(again);
+          }};
+}
+
 // The deskew measured on the reading itself: the detector's text lines give their angle. A page
 // whose lines still lean after the cleanup (its skew estimate missed faint ink, or had too
 // little to go on) is cleaned again with that angle added and read again; the new reading is
@@ -182,7 +205,8 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel) {
-  return {clean_stage(params), ocr_stage(engine, cancel), ocr_skew_stage(params, engine, cancel),
+  return {clean_stage(params), ocr_stage(engine, cancel), verify_blank_stage(params, engine, cancel),
+          ocr_skew_stage(params, engine, cancel),
           ocr_orientation_stage(params, engine, cancel),
           reading_quality_stage(params)};
 }

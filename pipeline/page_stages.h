@@ -54,9 +54,18 @@ struct StageParams {
   // deskew missed (faded ink, a page of few lines): the page is rotated by their angle and read
   // again, and the better reading kept.
   double residual_skew_min_deg = 0.5;
+  // A page the cleanup calls blank is looked at again for print fainter or softer than the
+  // faded-ink rules take (ink at a fifth of its strength, blurred): its marks down to
+  // `blank_check_min_contrast` gray levels, soft edges too, are taken as ink and read. A reading
+  // of at least `blank_check_min_chars` characters at `blank_check_confidence` (mean) makes it
+  // a text page; the other side shining through is mirrored and blurred and reads as neither.
+  double blank_check_min_contrast = 14;
+  int blank_check_min_chars = 12;
+  double blank_check_confidence = 80;
 };
 
-// clean -> ocr (blank pages give an empty result) -> verify skew (PP-OCR) -> verify orientation (from the reading; an
+// clean -> ocr (blank pages give an empty result) -> verify blank (faint print read after all)
+// -> verify skew (PP-OCR) -> verify orientation (from the reading; an
 // unsure page is read in the other orientations) -> reading quality (marks doubtful pages for
 // review)
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,

@@ -306,7 +306,8 @@ std::vector<PageSpec> mixed_specs(unsigned seed, int count, PageSet set) {
 // The stress set: tune layouts with the hard cases drawn from ranges of their own, none the test
 // set's (heldout_layouts.cpp): ink faded to 15-25 % or 45-60 % (test: 25-45 %), half of those
 // pages with a dark scanner border; seals of darker, bluer reds (red 150-200, green 30-80, blue
-// 40-100; test: 185-230 / 15-70 / 25-75) that fade with the page; blank pages with the other
+// 40-100; test: 185-230 / 15-70 / 25-75) that fade with the page; faded pages noisy (sigma
+// 4-10), soft (blur 0.6-1.2, or 2.1-2.5) and JPEG-compressed (61-72); blank pages with the other
 // side shining through at 6-11 or 29-34 gray levels (test: 12-28); a Song face (BabelStone Han)
 // beside the tune set's two sans faces.
 std::vector<PageSpec> stress_specs(unsigned seed, int count) {
@@ -332,6 +333,13 @@ std::vector<PageSpec> stress_specs(unsigned seed, int count) {
       d.ink_strength = randint(rng, 0, 1) ? std::uniform_real_distribution<double>(0.15, 0.25)(rng)
                                            : std::uniform_real_distribution<double>(0.45, 0.6)(rng);
       if (randint(rng, 0, 1)) d.border_px = randint(rng, 20, 120);
+      // faded print is also the worn, soft, noisy scan: the tune ranges' harsh end, and blur
+      // beyond the test set's (test: noise 6-16, blur 1.2-2, JPEG 30-60)
+      d.noise_sigma = std::uniform_real_distribution<double>(4, 10)(rng);
+      const int b = randint(rng, 0, 3);
+      d.blur_sigma = b < 2 ? std::uniform_real_distribution<double>(0.6, 1.2)(rng)
+                     : b == 2 ? std::uniform_real_distribution<double>(2.1, 2.5)(rng) : 0;
+      d.jpeg_quality = randint(rng, 0, 1) ? randint(rng, 61, 72) : 0;
     }
     s.font = std::vector<std::string>{"noto", "wqy", "babel"}[static_cast<size_t>(randint(rng, 0, 2))];
     out.push_back(s);

@@ -174,3 +174,41 @@ TEST(PageRunner, ASinkErrorStopsTheRun) {
                Error);
   EXPECT_EQ(sunk, 2);
 }
+
+// Print faded to under a fifth and softened by the scan is below what the cleanup takes for ink
+// (the page's first verdict is blank), but it is read: the verify-blank stage makes it a text
+// page with its text. The other side shining through at a darker level stays blank: mirrored,
+// it reads as doubt.
+TEST(PageStages, FaintSoftPrintIsReadAndShowThroughStaysBlank) {
+  TempDir dir;
+  PageSpec faint;
+  faint.set = PageSet::Stress;
+  faint.seed = 8021;
+  faint.kind = PageKind::StudentCard;
+  faint.student = random_student(faint.seed);
+  faint.font = "noto";
+  faint.degrade.ink_strength = 0.17;
+  faint.degrade.blur_sigma = 2.4;
+  faint.degrade.noise_sigma = 7;
+  const GeneratedPage faint_page = generate_page(faint);
+  PageSpec show = faint;
+  show.degrade = Degradation{};
+  show.degrade.blank = true;
+  show.degrade.bleed_through = 32;
+  const std::vector<std::filesystem::path> files = {
+      write_page(faint_page, faint, dir.path().string(), "faint"),
+      write_page(generate_page(show), show, dir.path().string(), "show")};
+  ASSERT_TRUE(clean_page(cv::imread(files[0].string()), 300).analysis.boxes.blank) << "the cleanup alone calls it blank";
+  EnginePool engines({}, 1);
+  std::vector<PageWork> done;
+  process_images(
+      files, {}, [](const EngineProvider& e) { return default_page_stages({}, e, nullptr); }, engines, nullptr,
+      [&](PageWork& w) { done.push_back(std::move(w)); }, [](const Progress&) {});
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_FALSE(done[0].cleaned.analysis.boxes.blank);
+  const std::string text = done[0].ocr.text();
+  EXPECT_NE(text.find(faint.student.id), std::string::npos) << text;
+  EXPECT_NE(text.find(faint.student.name), std::string::npos) << text;
+  EXPECT_TRUE(done[1].cleaned.analysis.boxes.blank);
+  EXPECT_TRUE(done[1].ocr.lines.empty());
+}
