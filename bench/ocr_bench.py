@@ -20,7 +20,7 @@ Engines, all on one core (OMP_THREAD_LIMIT=1):
 Figures: CER overall, per kind, faded pages, sealed pages against the same pages without their
 seal; 学籍号 and 身份证号 read exactly (share of the pages carrying them); orientation right on
 text pages, upright pages turned, pages sent to review; blank precision and recall; OCR time per
-text page (the ocr, skew and orientation stages, from each page's stage_ms); the real images' CER per
+text page (the ocr, blank, skew and orientation stages, from each page's stage_ms); the real images' CER per
 engine. Then throughput: `xueji import` with 2 workers against OCRmyPDF (`--rotate-pages
 --deskew --clean --output-type pdfa`, two pages at a time, one core each) on the same
 --speed-pages pages; and resident memory with 1 and 2 workers over --memory-pages pages.
@@ -122,8 +122,8 @@ def main():
                          'orientation': truth.get('orientation', 0),
                          'got_orientation': {e: got[e][1]['orientation'] for e in got},
                          'review': {e: bool(got[e][1]['review']) for e in got},
-                         'ocr_ms': {e: got[e][1]['stage_ms'].get('ocr', 0) + got[e][1]['stage_ms'].get('verify-orientation', 0)
-                                           + got[e][1]['stage_ms'].get('verify-skew', 0)
+                         'ocr_ms': {e: sum(got[e][1]['stage_ms'].get(k, 0)
+                                           for k in ('ocr', 'verify-blank', 'verify-orientation', 'verify-skew'))
                                     for e in got}})
 
         text_rows = [r for r in rows if not r['twin']]
@@ -172,7 +172,7 @@ def main():
             blank_stats[e] = {'precision': p, 'recall': rc, 'text_pages_called_blank': fp, 'blank_pages': tp + fn}
             print(f'blank, {e}: precision {p:.3f}, recall {rc:.3f} ({tp + fn} blank pages; {fp} text pages called blank)')
         ocr_ms = {e: sum(r['ocr_ms'][e] for r in text_rows) / len(text_rows) for e in ('tesseract', 'ppocr')}
-        print(f'OCR time per text page, one core (ocr + orientation stages): tesseract {ocr_ms["tesseract"]:.0f} ms, '
+        print(f'OCR time per text page, one core (ocr + blank, skew and orientation stages): tesseract {ocr_ms["tesseract"]:.0f} ms, '
               f'ppocr {ocr_ms["ppocr"]:.0f} ms, ratio ppocr/tesseract {ocr_ms["ppocr"] / ocr_ms["tesseract"]:.2f}; '
               f'whole `xueji ocr` run, s/page: tesseract {seconds["tesseract"] / n_all:.2f}, ppocr {seconds["ppocr"] / n_all:.2f}')
         out.update({'pages': n_all, 'text_pages': len(text_rows), 'cer': table, 'seal_ratio': seal_ratio,
