@@ -37,6 +37,11 @@ struct OcrPage {
   // The lean of the page's text lines as the text detector found them (degrees,
   // counter-clockwise positive), when enough of them agree; not kept in the catalog.
   std::optional<double> text_lean_deg;
+  // Of the detector's long text regions (3 or more times as long as wide), the share that
+  // stand upright on the page: text lines turned a quarter. Forms are written across, so a
+  // page whose long lines stand is turned, however confidently some of it reads (digits, 一
+  // and 丨, symmetric characters). nullopt: no long regions, or no detector; not kept.
+  std::optional<double> standing_line_share;
   std::string text() const;    // lines joined by '\n'
   std::string folded_text() const;  // the lines' folded forms joined by '\n'
   double mean_confidence() const;  // of the words; no_text_confidence when there are none

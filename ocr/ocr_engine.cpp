@@ -183,7 +183,7 @@ OcrPage OcrEngine::recognize(const cv::Mat& image, double dpi, const CancelToken
 
 OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const CancelToken* cancel) {
   std::vector<LayoutLine> layout;
-  std::optional<double> lean;
+  std::optional<double> lean, standing;
   cv::Mat ink;
   if (detector_) {
     std::vector<TextRegion> regions;
@@ -193,6 +193,7 @@ OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const Cancel
       boxes.push_back(t.box);
     }
     lean = residual_skew(boxes);
+    standing = standing_share(boxes);
     regions = drop_faint_regions(gray, regions);
     layout = rows_in_reading_order(regions);
     ink = region_ink(gray, regions);
@@ -209,6 +210,7 @@ OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const Cancel
   page.height = gray.rows;
   page.dpi = dpi;
   page.text_lean_deg = lean;
+  page.standing_line_share = standing;
   if (ink.size() == gray.size()) {
     if (cancel && cancel->cancelled()) {
       api_->Clear();

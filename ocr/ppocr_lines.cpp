@@ -205,6 +205,18 @@ std::optional<double> residual_skew(const std::vector<cv::RotatedRect>& boxes, i
   return agreeing_angle(std::move(angles), min_lines, max_spread);
 }
 
+std::optional<double> standing_share(const std::vector<cv::RotatedRect>& boxes, double min_aspect, int min_boxes) {
+  int long_ones = 0, standing = 0;
+  for (const cv::RotatedRect& r : boxes) {
+    const double lo = std::min(r.size.width, r.size.height), hi = std::max(r.size.width, r.size.height);
+    if (lo <= 0 || hi < min_aspect * lo) continue;
+    ++long_ones;
+    if (std::abs(long_side_angle(r)) > 45) ++standing;
+  }
+  if (long_ones < min_boxes) return std::nullopt;
+  return double(standing) / long_ones;
+}
+
 std::vector<LayoutLine> merge_overlapping_lines(std::vector<LayoutLine> lines) {
   for (bool merged = true; merged;) {
     merged = false;

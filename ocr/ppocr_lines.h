@@ -51,6 +51,11 @@ std::optional<double> residual_skew(const OcrPage& page, int min_lines = 3, doub
 std::optional<double> residual_skew(const std::vector<cv::RotatedRect>& boxes, int min_lines = 3,
                                     double min_aspect = 4, double max_spread = 1.5);
 
+// The share of the boxes at least `min_aspect` times as long as wide whose long side is nearer
+// the vertical than the horizontal; nullopt when fewer than `min_boxes` are that long.
+std::optional<double> standing_share(const std::vector<cv::RotatedRect>& boxes, double min_aspect = 3,
+                                     int min_boxes = 3);
+
 struct PpOcrLineParams {
   double gap_factor = 0.8;      // ink-free gap (in line heights) that cuts a line into parts
   double margin_x = 0.25;       // crop margin left and right, in line heights

@@ -103,7 +103,14 @@ PageStage ocr_skew_stage(const StageParams& params, const EngineProvider& engine
           }};
 }
 
-bool reads_upright(const ReadingEvidence& e, const StageParams& params) {
+// A confident reading proves the way up, unless the detector saw the page's long lines
+// standing (turned a quarter: some of it can still read confidently, digits and 一 and 丨).
+bool lines_stand(const OcrPage& page, const StageParams& params) {
+  return page.standing_line_share && *page.standing_line_share > params.max_standing_share;
+}
+
+bool reads_upright(const ReadingEvidence& e, const OcrPage& page, const StageParams& params) {
+  if (lines_stand(page, params)) return false;
   return e.chars >= params.upright_min_chars && e.mean_confidence >= params.upright_reading_confidence;
 }
 
@@ -137,7 +144,7 @@ PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider&
             if (a.boxes.blank) return;
             if (engine().recognizer() == Recognizer::Tesseract) return tesseract_orientation_check(w, params, engine(), cancel);
             ReadingEvidence current = reading_evidence(w.ocr);
-            if (reads_upright(current, params)) {
+            if (reads_upright(current, w.ocr, params)) {
               a.orientation.confidence = std::max(a.orientation.confidence, current.mean_confidence / 100.0);
               a.confidence = overall_confidence(a);
               return;
@@ -148,9 +155,10 @@ PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider&
               ReadingEvidence evidence;
               CleanedPage cleaned;
               OcrPage ocr;
+              bool standing = false;  // its long lines stand: not upright, whatever it reads
             };
             std::vector<Candidate> tried;
-            tried.push_back({a.orientation.orientation, current, {}, {}});
+            tried.push_back({a.orientation.orientation, current, {}, {}, lines_stand(w.ocr, params)});
             const Candidate* winner = nullptr;
             for (int k = 1; k < 4 && !winner; ++k) {
               PageAnalysis turned = a;
@@ -158,14 +166,15 @@ PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider&
               Candidate c{turned.orientation.orientation, {}, clean_page_with(w.input.image, w.input.dpi, turned, params.cleanup), {}};
               c.ocr = engine().recognize(c.cleaned.ocr_image, w.input.dpi, cancel);
               c.evidence = reading_evidence(c.ocr);
+              c.standing = lines_stand(c.ocr, params);
               tried.push_back(std::move(c));
-              if (reads_upright(tried.back().evidence, params)) winner = &tried.back();
+              if (reads_upright(tried.back().evidence, tried.back().ocr, params)) winner = &tried.back();
             }
             std::vector<const Candidate*> order;
             for (const Candidate& c : tried) order.push_back(&c);
             std::sort(order.begin(), order.end(),
                       [](const Candidate* x, const Candidate* y) { return x->evidence.score > y->evidence.score; });
-            if (!winner && order[0]->evidence.chars >= params.upright_min_chars &&
+            if (!winner && !order[0]->standing && order[0]->evidence.chars >= params.upright_min_chars &&
                 order[0]->evidence.score >= params.orientation_win_ratio * order[1]->evidence.score)
               winner = order[0];
             const double runner_up = winner == order[0] ? order[1]->evidence.score : order[0]->evidence.score;

@@ -43,6 +43,8 @@ struct StageParams {
   // bench/orientation_evidence: upright pages read at 95-100, turned ones below 75).
   double upright_reading_confidence = 85;
   int upright_min_chars = 8;
+  // ... unless more than this share of the detector's long text regions stand upright.
+  double max_standing_share = 0.5;
   // Without a confident reading, the best orientation must score this many times the next.
   double orientation_win_ratio = 3;
   // A reading below this mean confidence is marked for review.

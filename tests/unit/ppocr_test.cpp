@@ -193,6 +193,24 @@ TEST(PpOcr, ResidualSkewFromDetectedBoxes) {
   EXPECT_FALSE(residual_skew(boxes).has_value());
 }
 
+// Lines turned a quarter stand: the detector's long regions tell it before any reading. Short
+// regions (a digit, one character: as wide as tall) do not count either way.
+TEST(PpOcr, StandingLinesFromDetectedBoxes) {
+  std::vector<cv::RotatedRect> across, turned;
+  for (int i = 0; i < 6; ++i) {
+    across.emplace_back(cv::Point2f(500, 100 + 90 * i), cv::Size2f(600, 60), 1.5f);
+    turned.emplace_back(cv::Point2f(100 + 90 * i, 500), cv::Size2f(60, 600), -2.f);
+    turned.emplace_back(cv::Point2f(100 + 90 * i, 900), cv::Size2f(600, 60), 88.f);  // OpenCV's other way of saying it
+    for (auto* v : {&across, &turned}) v->emplace_back(cv::Point2f(900, 900), cv::Size2f(60, 70), 0.f);
+  }
+  ASSERT_TRUE(standing_share(across).has_value());
+  EXPECT_DOUBLE_EQ(*standing_share(across), 0.0);
+  ASSERT_TRUE(standing_share(turned).has_value());
+  EXPECT_DOUBLE_EQ(*standing_share(turned), 1.0);
+  across.resize(4);  // two long ones, two short ones: too few to say
+  EXPECT_FALSE(standing_share(across).has_value());
+}
+
 TEST(PpOcr, MissingModelNamesTheInstallStep) {
   TempDir empty;
   try {
