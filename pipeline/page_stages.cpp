@@ -66,7 +66,8 @@ PageStage ocr_stage(const EngineProvider& engine, const CancelToken* cancel) {
 // the relaxed cleanup finds no marks at all, nothing is read.
 PageStage verify_blank_stage(const StageParams& params, const EngineProvider& engine, const CancelToken* cancel) {
   return {"verify-blank", [params, engine, cancel](PageWork& w) {
-            if (!w.cleaned.analysis.boxes.blank) return;
+            // Tesseract reads the noise of a boosted empty sheet for tens of seconds: PP-OCR only.
+            if (!w.cleaned.analysis.boxes.blank || engine().recognizer() != Recognizer::PpOcr) return;
             CleanupParams relaxed = params.cleanup;
             WorkImageParams& wp = relaxed.analyze.work;
             wp.faint_min_contrast = wp.sharp_min_contrast = params.blank_check_min_contrast;
