@@ -114,6 +114,21 @@ void spread_spans(std::vector<RecognizedChar>& chars, int left, int right, int h
   }
 }
 
+// Chinese text never begins with a mark that closes or follows something (the line-start rule of
+// Chinese typesetting: ，。、：；！？）》」』”’ and their ASCII forms, the middle dot): such a
+// mark first in a part (a cell, a field, a line) is a speck of dust or a seal's remnant the
+// recognizer read (measured on stress pages: '．', '·' and ':' before the text of a line).
+void drop_leading_closers(std::vector<RecognizedChar>& chars) {
+  static const std::u32string closers = U"，。、．：；！？）》」』”’,.:;!?)]}·";
+  size_t n = 0;
+  while (n < chars.size()) {
+    const std::u32string u = utf8_to_u32(chars[n].text);
+    if (u.size() != 1 || closers.find(u[0]) == std::u32string::npos) break;
+    ++n;
+  }
+  chars.erase(chars.begin(), chars.begin() + static_cast<long>(n));
+}
+
 bool overlap(const Box& a, const Box& b) {
   const int v = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
   const int h = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
@@ -312,6 +327,7 @@ std::vector<OcrLine> read_lines_ppocr(const cv::Mat& gray, const cv::Mat& ink, c
   for (Piece& piece : pieces) {
     OcrLine& line = lines[piece.line];
     const int h = line.box.h;
+    drop_leading_closers(piece.chars);
     spread_spans(piece.chars, piece.crop.x, piece.crop.x + piece.crop.width, h);
     OcrWord* word = nullptr;
     int word_end = 0;

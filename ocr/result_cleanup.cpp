@@ -31,6 +31,21 @@ bool bar_only(const std::string& text) {
   return !cps.empty() && std::all_of(cps.begin(), cps.end(), [](char32_t c) { return c == U'|' || c == U'｜' || c == U'丨'; });
 }
 
+void drop_punctuation_inside(OcrPage& page, const Box& area) {
+  auto inside = [&](const Box& b) {
+    return b.x >= area.x && b.y >= area.y && b.x + b.w <= area.x + area.w && b.y + b.h <= area.y + area.h;
+  };
+  auto mark_only = [](const std::string& text) {
+    const std::u32string cps = utf8_to_u32(text);
+    return !cps.empty() && std::all_of(cps.begin(), cps.end(), [](char32_t c) {
+      return is_punctuation(c) || std::u32string_view(U"-—–－:：;；").find(c) != std::u32string_view::npos;
+    });
+  };
+  for (OcrLine& line : page.lines)
+    std::erase_if(line.words, [&](const OcrWord& w) { return inside(w.box) && mark_only(w.text); });
+  drop_empty(page);
+}
+
 void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params) {
   for (OcrLine& line : page.lines)
     std::erase_if(line.words, [&](const OcrWord& w) {
@@ -49,14 +64,17 @@ void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params) 
     for (size_t w = 0; w < page.lines[l].words.size(); ++w) {
       text[l].push_back(utf8_to_u32(page.lines[l].words[w].text));
       for (size_t i = 0; i < text[l][w].size(); ++i)
-        if (text[l][w][i] == U'“' || text[l][w][i] == U'”') quotes.push_back({l, w, i, text[l][w][i]});
+        if (std::u32string_view(U"“”‘’").find(text[l][w][i]) != std::u32string_view::npos)
+          quotes.push_back({l, w, i, text[l][w][i]});
     }
   }
   if (quotes.empty()) return;
   std::vector<bool> keep(quotes.size(), false);
-  std::optional<size_t> open;
+  std::optional<size_t> open_double, open_single;  // “ ” and ‘ ’ pair on their own (‘’ nest in “”)
   for (size_t q = 0; q < quotes.size(); ++q) {
-    if (quotes[q].c == U'“') {
+    const char32_t c = quotes[q].c;
+    std::optional<size_t>& open = c == U'“' || c == U'”' ? open_double : open_single;
+    if (c == U'“' || c == U'‘') {
       open = q;  // a second opening quote replaces an unclosed one
     } else if (open) {
       keep[*open] = keep[q] = true;

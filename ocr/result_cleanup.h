@@ -16,9 +16,14 @@ struct ResultCleanupParams {
 };
 
 // Drops low-confidence punctuation-only words, words that are only vertical bars (rules), and
-// curly quotes that have no partner on the page (Chinese quotation marks come in pairs; the
-// phantoms come alone).
+// curly quotes, double or single, that have no partner on the page (Chinese quotation marks come
+// in pairs; the phantoms come alone).
 void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params = {});
+
+// Words made only of punctuation or dashes whose box lies inside `area` (a seal's box on the
+// OCR image) are dropped: what the recognizer reads in the remnants of a seal's ring and star
+// (measured on stress pages: '.', '·', '‘', '-', ':' inserted beside the print under seals).
+void drop_punctuation_inside(OcrPage& page, const Box& area);
 
 // Groups of lines whose boxes overlap (vertically by more than half the smaller height and
 // horizontally at all): Tesseract split one line of large characters; such a group should be

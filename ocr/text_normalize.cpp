@@ -42,6 +42,12 @@ void normalize_punctuation(OcrLine& line) {
     const bool to_full = c == '(' ? cjk_after || cjk_before : c == ')' ? cjk_before || cjk_after : cjk_before || cjk_after;
     if (to_full) words[pos[static_cast<size_t>(k)].first][pos[static_cast<size_t>(k)].second] = fw;
   }
+  // A lone dash between Chinese characters is the character 一 (one): Chinese writes its dash
+  // doubled (——), and 一 and — differ only in weight (measured on stress pages: 一等奖 read as
+  // —等奖 where ink was thin).
+  for (long k = 0; k < static_cast<long>(pos.size()); ++k)
+    if (at(k) == U'—' && is_cjk_letter(at(k - 1)) && is_cjk_letter(at(k + 1)))
+      words[pos[static_cast<size_t>(k)].first][pos[static_cast<size_t>(k)].second] = U'一';
   for (size_t w = 0; w < words.size(); ++w) line.words[w].text = u32_to_utf8(words[w]);
 }
 

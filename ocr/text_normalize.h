@@ -1,8 +1,9 @@
 #pragma once
 // Normalization of recognized text: Tesseract prints ASCII punctuation (: , ; ( ) ! ?) where
 // Chinese text has the full-width forms (：，；（）！？); next to a CJK character the full-width
-// form is restored, between Latin letters or digits the ASCII form is kept. Spaces between CJK
-// characters are never written (see OcrLine::text).
+// form is restored, between Latin letters or digits the ASCII form is kept. A lone dash (—)
+// between CJK characters becomes 一. Spaces between CJK characters are never written (see
+// OcrLine::text).
 #include "models/ocr_page.h"
 
 namespace xueji {

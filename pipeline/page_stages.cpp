@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include <opencv2/imgproc.hpp>
+
 #include "models/error.h"
 #include "ocr/ocr_engine.h"
 #include "ocr/ppocr_lines.h"
+#include "ocr/result_cleanup.h"
 
 namespace xueji {
 namespace {
@@ -196,6 +199,21 @@ PageStage ocr_orientation_stage(const StageParams& params, const EngineProvider&
           }};
 }
 
+// A seal's ring and star leave small remnants in the OCR image that read as lone punctuation;
+// inside the seal's box such words are dropped (the box taken into the master's pixels, after
+// every turn and deskew the reading went through).
+PageStage seal_remnants_stage() {
+  return {"seal-remnants", [](PageWork& w) {
+            const ColorReport& c = w.cleaned.analysis.color;
+            if (!c.seal || c.seal_box.area() == 0 || w.ocr.lines.empty()) return;
+            const cv::Rect& s = c.seal_box;
+            std::vector<cv::Point2f> corners = {s.tl(), {float(s.br().x), float(s.y)}, s.br(), {float(s.x), float(s.br().y)}};
+            cv::transform(corners, corners, cv::Mat(w.cleaned.input_to_master));
+            const cv::Rect b = cv::boundingRect(corners);
+            drop_punctuation_inside(w.ocr, Box{b.x, b.y, b.width, b.height});
+          }};
+}
+
 // A reading that is mostly doubt (faded or damaged paper, a photo, handwriting) is not filed
 // as if it were text without a person having looked at it.
 PageStage reading_quality_stage(const StageParams& params) {
@@ -217,7 +235,7 @@ std::vector<PageStage> default_page_stages(const StageParams& params, const Engi
                                            const CancelToken* cancel) {
   return {clean_stage(params), ocr_stage(engine, cancel), verify_blank_stage(params, engine, cancel),
           ocr_skew_stage(params, engine, cancel),
-          ocr_orientation_stage(params, engine, cancel),
+          ocr_orientation_stage(params, engine, cancel), seal_remnants_stage(),
           reading_quality_stage(params)};
 }
 

@@ -68,8 +68,8 @@ struct StageParams {
 
 // clean -> ocr (blank pages give an empty result) -> verify blank (faint print read after all)
 // -> verify skew (PP-OCR) -> verify orientation (from the reading; an
-// unsure page is read in the other orientations) -> reading quality (marks doubtful pages for
-// review)
+// unsure page is read in the other orientations) -> seal remnants (lone punctuation read in a
+// seal's box dropped) -> reading quality (marks doubtful pages for review)
 std::vector<PageStage> default_page_stages(const StageParams& params, const EngineProvider& engine,
                                            const CancelToken* cancel);
 // clean -> verify orientation: what `xueji analyze` and `xueji clean` run.
