@@ -10,6 +10,7 @@
 #include "models/chinese_fold.h"
 #include "models/error.h"
 #include "ocr/result_cleanup.h"
+#include "ocr/text_normalize.h"
 #include "pipeline/page_runner.h"
 #include "tests/pagegen/pagegen.h"
 #include "tests/test_util.h"
@@ -50,6 +51,38 @@ TEST(ResultCleanup, DropsPhantomPunctuationAndUnpairedQuotesOnly) {
   EXPECT_EQ(page.lines[0].text(), "年级：2015级班级学籍号");
   EXPECT_EQ(page.lines[1].text(), "他说“好好学习”。，");
   EXPECT_EQ(page.lines[2].text(), "班级");
+}
+
+// Single quotes pair on their own (‘’ inside “”); a lone one, a speck read as a quote, goes.
+TEST(ResultCleanup, UnpairedSingleQuotesGoPairedOnesStay) {
+  OcrPage page;
+  page.lines.push_back(line({{"‘参加市级英语演讲比赛", 96}}));
+  page.lines.push_back(line({{"他说“老师说‘好’。”", 95}}));
+  drop_phantom_punctuation(page);
+  EXPECT_EQ(page.text(), "参加市级英语演讲比赛\n他说“老师说‘好’。”");
+}
+
+// Inside a seal's box, lone punctuation and dashes are what is left of its ring and star; words
+// with characters stay, and outside the box nothing changes.
+TEST(ResultCleanup, LonePunctuationInsideASealsBoxIsDropped) {
+  OcrPage page;
+  page.lines.push_back(line({{"北京市第一中学", 97}, {"·", 93}, {"-", 91}}));
+  page.lines[0].words[0].box = Box{100, 100, 400, 50};
+  page.lines[0].words[1].box = Box{620, 110, 10, 10};
+  page.lines[0].words[2].box = Box{900, 110, 20, 8};
+  drop_punctuation_inside(page, Box{550, 50, 300, 300});
+  EXPECT_EQ(page.text(), "北京市第一中学-");
+}
+
+TEST(TextNormalize, ALoneDashBetweenChineseIsOne) {
+  OcrLine l = line({{"北京市第—中学", 97}, {"——", 90}, {"A—B", 90}});
+  normalize_punctuation(l);
+  EXPECT_EQ(l.words[0].text, "北京市第一中学");
+  EXPECT_EQ(l.words[1].text, "——");
+  EXPECT_EQ(l.words[2].text, "A—B");
+  OcrLine dashes = line({{"此致——敬礼", 90}});
+  normalize_punctuation(dashes);
+  EXPECT_EQ(dashes.words[0].text, "此致——敬礼");
 }
 
 TEST(ResultCleanup, QuotesSpanningLinesArePaired) {
