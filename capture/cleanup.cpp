@@ -142,7 +142,7 @@ cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma) {
   const double pr = std::max(1.0, paper[2]), pg = std::max(1.0, paper[1]);
   const double tr = std::clamp(seal_r / pr, 0.0, 1.0), tg = std::clamp(seal_g / pg, 0.0, 1.0);
   cv::Mat out = ch[2].clone();
-  if (n < 50 || tr - tg < 0.1) {  // too little seal ink to measure, or not red: its red channel
+  if (n < 50 || tr - tg < 0.03) {  // too little seal ink to measure, or not red: its red channel
     out.setTo(cv::saturate_cast<uchar>(paper[2]), mask);
     return out;
   }
@@ -152,10 +152,8 @@ cv::Mat unmix_seal(const cv::Mat& bgr, const cv::Scalar& paper, double chroma) {
     for (int g = 0; g < 256; ++g) {
       const double xr = std::min(1.0, r / pr), xg = std::min(1.0, g / pg);
       double a = 0;
-      if (xg > 0.02) {
-        const double q = xr / xg;  // above 1 where red passes and green does not: seal ink
-        if (q > 1) a = std::clamp((q - 1) / (q * (1 - tg) - (1 - tr)), 0.0, 1.0);
-      }
+      const double q = xr / std::max(xg, 0.02);  // above 1 where red passes and green does not: seal ink
+      if (q > 1) a = std::clamp((q - 1) / (q * (1 - tg) - (1 - tr)), 0.0, 1.0);
       const double print = std::min(1.0, xr / (1 - a * (1 - tr)));
       table[static_cast<size_t>(r) * 256 + static_cast<size_t>(g)] = cv::saturate_cast<uchar>(print * pr);
     }

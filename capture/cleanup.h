@@ -5,8 +5,8 @@
 // it is only cropped to the paper with a margin (removing dark scanner borders), turned upright
 // and deskewed, with areas uncovered by the rotation filled with the paper colour; a page with
 // seals or coloured marks stays in colour. The OCR image is derived from the master and may be
-// cleaned as hard as helps recognition (ruling lines removed, red seal ink dropped through the
-// red channel, clearly red pixels made paper). Every step reads the one PageAnalysis; none calls another.
+// cleaned as hard as helps recognition (ruling lines removed, a seal's ink unmixed from the print
+// beneath it: see unmix_seal in cleanup.cpp). Every step reads the one PageAnalysis; none calls another.
 #include <opencv2/core.hpp>
 
 #include "capture/ocr_image.h"

@@ -168,7 +168,7 @@ double print_contrast(const WorkImage& w) {
       if (k == InkKind::Mark || k == InkKind::Line) ++hist[g[x]], ++n;  // not holes, borders, dust
     }
   }
-  if (n == 0) return 0;
+  if (n == 0) return 255;  // no print: nothing faded (a pink stain on a blank sheet is no seal)
   int v = 0;
   for (int acc = 0; v < 255 && (acc += hist[v]) < n / 20;) ++v;
   return 255.0 - v;

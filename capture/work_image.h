@@ -63,7 +63,7 @@ struct WorkImage {
   cv::Size input_size;
   bool faint = false;        // the ink was found at the faded-ink contrast
   double ink_contrast = 0;   // gray levels between the paper and what counts as ink's core
-  double print_contrast = 0; // gray levels between the paper and the darkest 5 % of the ink
+  double print_contrast = 0; // gray levels between the paper and the darkest 5 % of the ink (255 without ink)
 
   double px_per_mm() const { return dpi / 25.4; }
   cv::Rect to_input(const cv::Rect& r) const;  // work-image box -> input pixels (clamped)

@@ -193,8 +193,13 @@ OcrPage OcrEngine::recognize_ppocr(const cv::Mat& gray, double dpi, const Cancel
       boxes.push_back(t.box);
     }
     lean = residual_skew(boxes);
-    standing = standing_share(boxes);
     regions = drop_faint_regions(gray, regions);
+    // of the regions kept (a seal ring's remnant sides are no standing lines)
+    std::vector<cv::RotatedRect> kept;
+    for (const TextRegion& r : regions)
+      kept.emplace_back(cv::Point2f(r.box.x + 0.5f * r.box.width, r.box.y + 0.5f * r.box.height),
+                        cv::Size2f(float(r.box.width), float(r.box.height)), 0.f);
+    standing = standing_share(kept);
     layout = rows_in_reading_order(regions);
     ink = region_ink(gray, regions);
   } else {

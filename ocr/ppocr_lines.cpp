@@ -114,14 +114,16 @@ void spread_spans(std::vector<RecognizedChar>& chars, int left, int right, int h
   }
 }
 
-// Chinese text never begins with a mark that closes or follows something (the line-start rule of
-// Chinese typesetting: ，。、：；！？）》」』”’ and their ASCII forms, the middle dot): such a
-// mark first in a part (a cell, a field, a line) is a speck of dust or a seal's remnant the
-// recognizer read (measured on stress pages: '．', '·' and ':' before the text of a line).
+// Chinese text never begins with a small mark that follows something (the line-start rule of
+// Chinese typesetting: ，。、：； and their ASCII forms, the middle dot): such a mark first in a
+// part (a cell, a field, a line), with the part's text after it, is a speck of dust or a seal's
+// remnant the recognizer read (measured on stress pages: '．', '·' and ':' before the text of a
+// line). A part that is only the mark (the ： of a letter-spaced 评　语　：) keeps it; brackets
+// and quotes are left alone (a fill-in field's ）).
 void drop_leading_closers(std::vector<RecognizedChar>& chars) {
-  static const std::u32string closers = U"，。、．：；！？）》」』”’,.:;!?)]}·";
+  static const std::u32string closers = U"，。、．：；,.:;·";
   size_t n = 0;
-  while (n < chars.size()) {
+  while (n + 1 < chars.size()) {
     const std::u32string u = utf8_to_u32(chars[n].text);
     if (u.size() != 1 || closers.find(u[0]) == std::u32string::npos) break;
     ++n;

@@ -35,10 +35,11 @@ void drop_punctuation_inside(OcrPage& page, const Box& area) {
   auto inside = [&](const Box& b) {
     return b.x >= area.x && b.y >= area.y && b.x + b.w <= area.x + area.w && b.y + b.h <= area.y + area.h;
   };
+  // not '/', '-' or '—': forms mark an empty field with them
   auto mark_only = [](const std::string& text) {
     const std::u32string cps = utf8_to_u32(text);
     return !cps.empty() && std::all_of(cps.begin(), cps.end(), [](char32_t c) {
-      return is_punctuation(c) || std::u32string_view(U"-—–－:：;；").find(c) != std::u32string_view::npos;
+      return std::u32string_view(U".．·‘’'`,，、:：;；").find(c) != std::u32string_view::npos;
     });
   };
   for (OcrLine& line : page.lines)
@@ -63,9 +64,12 @@ void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params) 
     text.emplace_back();
     for (size_t w = 0; w < page.lines[l].words.size(); ++w) {
       text[l].push_back(utf8_to_u32(page.lines[l].words[w].text));
-      for (size_t i = 0; i < text[l][w].size(); ++i)
-        if (std::u32string_view(U"“”‘’").find(text[l][w][i]) != std::u32string_view::npos)
-          quotes.push_back({l, w, i, text[l][w][i]});
+      for (size_t i = 0; i < text[l][w].size(); ++i) {
+        const std::u32string& t = text[l][w];
+        const auto latin = [](char32_t c) { return (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z'); };
+        if (t[i] == U'’' && i > 0 && i + 1 < t.size() && latin(t[i - 1]) && latin(t[i + 1])) continue;  // Xi’an
+        if (std::u32string_view(U"“”‘’").find(t[i]) != std::u32string_view::npos) quotes.push_back({l, w, i, t[i]});
+      }
     }
   }
   if (quotes.empty()) return;

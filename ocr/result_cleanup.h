@@ -20,9 +20,10 @@ struct ResultCleanupParams {
 // in pairs; the phantoms come alone).
 void drop_phantom_punctuation(OcrPage& page, const ResultCleanupParams& params = {});
 
-// Words made only of punctuation or dashes whose box lies inside `area` (a seal's box on the
-// OCR image) are dropped: what the recognizer reads in the remnants of a seal's ring and star
-// (measured on stress pages: '.', '·', '‘', '-', ':' inserted beside the print under seals).
+// Words made only of small marks (. · ‘ ’ , 、 : ;) whose box lies inside `area` (a seal's box on
+// the OCR image) are dropped: what the recognizer reads in the remnants of a seal's ring and
+// star (measured on stress pages: '.', '·', '‘', ':' inserted beside the print under seals).
+// Dashes and slashes stay: forms mark empty fields with them.
 void drop_punctuation_inside(OcrPage& page, const Box& area);
 
 // Groups of lines whose boxes overlap (vertically by more than half the smaller height and

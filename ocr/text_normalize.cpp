@@ -42,11 +42,12 @@ void normalize_punctuation(OcrLine& line) {
     const bool to_full = c == '(' ? cjk_after || cjk_before : c == ')' ? cjk_before || cjk_after : cjk_before || cjk_after;
     if (to_full) words[pos[static_cast<size_t>(k)].first][pos[static_cast<size_t>(k)].second] = fw;
   }
-  // A lone dash between Chinese characters is the character 一 (one): Chinese writes its dash
-  // doubled (——), and 一 and — differ only in weight (measured on stress pages: 一等奖 read as
-  // —等奖 where ink was thin).
+  // A lone dash after 第 or before 等 is the character 一 (one): 一 and — differ only in weight
+  // (measured on stress pages: 第一中学 read as 第—中学 in a Song face). Elsewhere a dash between
+  // Chinese characters is a range (初一—初三) and stays.
   for (long k = 0; k < static_cast<long>(pos.size()); ++k)
-    if (at(k) == U'—' && is_cjk_letter(at(k - 1)) && is_cjk_letter(at(k + 1)))
+    if (at(k) == U'—' && at(k - 1) != U'—' && at(k + 1) != U'—' &&
+        ((at(k - 1) == U'第' && is_cjk_letter(at(k + 1))) || (at(k + 1) == U'等' && is_cjk_letter(at(k - 1)))))
       words[pos[static_cast<size_t>(k)].first][pos[static_cast<size_t>(k)].second] = U'一';
   for (size_t w = 0; w < words.size(); ++w) line.words[w].text = u32_to_utf8(words[w]);
 }

@@ -154,6 +154,10 @@ TEST(PageGen, StressPagesKeepOutOfTheTestRanges) {
       EXPECT_TRUE(s.degrade.bleed_through <= 11 || s.degrade.bleed_through >= 29) << s.degrade.bleed_through;
     }
     sealed += s.degrade.red_seal && !s.degrade.blank;
+    const double noise = s.degrade.noise_sigma, blur = s.degrade.blur_sigma;
+    EXPECT_TRUE(noise < 6 || noise > 16) << noise;  // test: 6-16
+    EXPECT_TRUE(blur < 1.2 || blur > 2) << blur;    // test: 1.2-2
+    EXPECT_TRUE(s.degrade.jpeg_quality == 0 || s.degrade.jpeg_quality > 60) << s.degrade.jpeg_quality;  // test: 30-60
     EXPECT_TRUE(s.font == "noto" || s.font == "wqy" || s.font == "babel") << s.font;
   }
   EXPECT_GT(faded, 30);

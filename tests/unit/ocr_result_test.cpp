@@ -58,28 +58,33 @@ TEST(ResultCleanup, UnpairedSingleQuotesGoPairedOnesStay) {
   OcrPage page;
   page.lines.push_back(line({{"‘参加市级英语演讲比赛", 96}}));
   page.lines.push_back(line({{"他说“老师说‘好’。”", 95}}));
+  page.lines.push_back(line({{"籍贯：Xi’an", 95}}));
   drop_phantom_punctuation(page);
-  EXPECT_EQ(page.text(), "参加市级英语演讲比赛\n他说“老师说‘好’。”");
+  EXPECT_EQ(page.text(), "参加市级英语演讲比赛\n他说“老师说‘好’。”\n籍贯：Xi’an");
 }
 
 // Inside a seal's box, lone punctuation and dashes are what is left of its ring and star; words
 // with characters stay, and outside the box nothing changes.
 TEST(ResultCleanup, LonePunctuationInsideASealsBoxIsDropped) {
   OcrPage page;
-  page.lines.push_back(line({{"北京市第一中学", 97}, {"·", 93}, {"-", 91}}));
+  page.lines.push_back(line({{"北京市第一中学", 97}, {"·", 93}, {"优秀", 98}, {"/", 90}, {"．", 91}}));
   page.lines[0].words[0].box = Box{100, 100, 400, 50};
   page.lines[0].words[1].box = Box{620, 110, 10, 10};
-  page.lines[0].words[2].box = Box{900, 110, 20, 8};
+  page.lines[0].words[2].box = Box{700, 100, 100, 50};
+  page.lines[0].words[3].box = Box{820, 100, 20, 50};
+  page.lines[0].words[4].box = Box{900, 110, 20, 8};
   drop_punctuation_inside(page, Box{550, 50, 300, 300});
-  EXPECT_EQ(page.text(), "北京市第一中学-");
+  EXPECT_EQ(page.text(), "北京市第一中学优秀/．") << "in the box: the dot goes; the word and the slash (an empty field) stay";
 }
 
-TEST(TextNormalize, ALoneDashBetweenChineseIsOne) {
-  OcrLine l = line({{"北京市第—中学", 97}, {"——", 90}, {"A—B", 90}});
+TEST(TextNormalize, ALoneDashAfter第OrBefore等IsOne) {
+  OcrLine l = line({{"北京市第—中学", 97}, {"——", 90}, {"A—B", 90}, {"数学竞赛—等奖", 90}, {"初一—初三", 90}});
   normalize_punctuation(l);
   EXPECT_EQ(l.words[0].text, "北京市第一中学");
   EXPECT_EQ(l.words[1].text, "——");
   EXPECT_EQ(l.words[2].text, "A—B");
+  EXPECT_EQ(l.words[3].text, "数学竞赛一等奖");
+  EXPECT_EQ(l.words[4].text, "初一—初三") << "a range keeps its dash";
   OcrLine dashes = line({{"此致——敬礼", 90}});
   normalize_punctuation(dashes);
   EXPECT_EQ(dashes.words[0].text, "此致——敬礼");
