@@ -226,7 +226,10 @@ TEST_F(CliInputs, CtrlCDuringImportCancelsAndRollsBack) {
     pages += " " + quote(f);
   }
   const auto before = archive_files();
-  const auto r = run("timeout --preserve-status -s INT 4 " + quote(kBin) + " --archive " + quote(archive()) +
+  // --foreground: one SIGINT to xueji alone. Without it timeout signals the child and then its
+  // whole process group, and on a loaded machine the second delivery lands after the first was
+  // handled: a second Ctrl-C, "stopped at once" (seen once in a parallel CTest run).
+  const auto r = run("timeout --foreground --preserve-status -s INT 4 " + quote(kBin) + " --archive " + quote(archive()) +
                      " import -q --workers 1 --student " + a_.id + " --doctype 成绩单" + pages);
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_NE(r.err.find("xueji: error: import cancelled"), std::string::npos) << r.err;
