@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/archive_commands.h"
+#include "cli/batch_commands.h"
 #include "cli/integrity_commands.h"
 #include "cli/masked_output.h"
 #include "cli/exit_codes.h"
@@ -17,6 +18,7 @@
 #include "cli/page_commands.h"
 #include "cli/records_commands.h"
 #include "cli/scan_commands.h"
+#include "cli/sheet_commands.h"
 #include "models/error.h"
 #include "ocr/engine_pool.h"
 
@@ -164,6 +166,9 @@ int main(int argc, char** argv) {
   scan->add_flag("--json", scan_args.json, "print the job's result as JSON (pages, timing, PDF)");
   archive_opt(scan);
 
+  cli::BatchArgs batch_args;
+  const cli::BatchCommands batch = cli::add_batch_commands(app, batch_args);
+
   std::vector<std::string> pdf_images;
   std::string pdf_out, pdf_level = "2b", pdf_title, pdf_student;
   auto* pdf = app.add_subcommand("pdf", "make a standalone searchable PDF/A from images (cleanup and OCR as in import)");
@@ -177,13 +182,16 @@ int main(int argc, char** argv) {
   pdf->add_option("--jpeg-quality", pdf_jpeg_quality,
                   "JPEG quality of gray and colour pages (default: chosen per page for 40 dB on its busiest parts)")
       ->check(CLI::Range(1, 100));
-  for (auto* sub : {imp, ocr, scan, pdf}) add_engine_options(sub);
+  for (auto* sub : {imp, ocr, scan, pdf, batch.import, batch.scan, batch.resume}) add_engine_options(sub);
   for (auto* sub : {clean, pdf})
     sub->add_flag("--force", force, "replace an existing output file (never a device, FIFO or folder)");
   std::string check_file, check_level = "2b";
   auto* check_pdf = app.add_subcommand("check-pdf", "check a PDF against the PDF/A rules Xueji writes to");
   check_pdf->add_option("FILE", check_file, "PDF file")->required();
   check_pdf->add_option("--pdfa", check_level, "conformance level: 1b or 2b")->check(CLI::IsMember({"1b", "2b"}));
+
+  cli::SheetsArgs sheets_args;
+  auto* sheets = cli::add_sheets_command(app, sheets_args);
 
   // Students.
   std::string grade, class_name, id;
@@ -307,8 +315,19 @@ int main(int argc, char** argv) {
       scan_args.ocr = ocr_params;
       return cli::cmd_scan(scan_args);
     }
+    if (*batch.batch) {
+      if (batch_args.archive.empty()) batch_args.archive = archive;
+      batch_args.op = op;
+      batch_args.ocr = ocr_params;
+      return cli::cmd_batch(batch, batch_args, show_ids);
+    }
     if (*pdf) return cmd_pdf(archive, pdf_images, pdf_out, pdf_level, pdf_title, pdf_student, workers, pdf_jpeg_quality, ocr_params, force);
     if (*check_pdf) return cmd_check_pdf(check_file, check_level);
+    if (*sheets) {
+      if (sheets_args.archive.empty()) sheets_args.archive = archive;
+      sheets_args.op = op;
+      return cli::cmd_sheets(sheets_args);
+    }
     if (*stu_list) { Catalog c = open(); return cli::student_list(c, grade, class_name, json, show_ids); }
     if (*stu_show) { Catalog c = open(); return cli::student_show(c, id, json, show_ids); }
     if (*stu_add) { Catalog c = open(); return cli::student_add(c, id, edits); }

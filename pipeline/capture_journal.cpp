@@ -63,8 +63,14 @@ void CaptureJournal::save() {
   write_file_atomic(dir_ / "job.json", meta_.dump(1) + "\n", Replace::Allowed);
 }
 
-std::filesystem::path CaptureJournal::add_page(const ScanFrame& frame) {
-  const int number = static_cast<int>(pages().size()) + 1;
+int CaptureJournal::next_number() const {
+  int highest = meta_.value("last_page", 0);
+  for (const fs::path& p : pages()) highest = std::max(highest, std::atoi(p.filename().string().c_str() + 5));
+  return highest + 1;
+}
+
+std::filesystem::path CaptureJournal::add_page(const ScanFrame& frame, const std::string& source) {
+  const int number = next_number();
   char stem[32];
   std::snprintf(stem, sizeof stem, "page-%04d", number);
   std::vector<uchar> bytes;
@@ -85,6 +91,24 @@ std::filesystem::path CaptureJournal::add_page(const ScanFrame& frame) {
                                {"unknown_height", frame.unknown_height},
                                {"captured", now_iso()},
                                {"sha256", sha256_hex(data)}};
+  nlohmann::json record = info;
+  if (!source.empty()) record["source"] = source;
+  write_file_atomic(dir_ / (std::string(stem) + ".json"), record.dump(1) + "\n");
+  return image;
+}
+
+fs::path CaptureJournal::add_file(const fs::path& source) {
+  const int number = next_number();
+  char stem[32];
+  std::snprintf(stem, sizeof stem, "page-%04d", number);
+  std::string ext = source.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext.empty() || ext == ".json") ext = ".img";
+  const std::string data = read_file_bytes(source);
+  const fs::path image = dir_ / (std::string(stem) + ext);
+  write_file_atomic(image, data);
+  const nlohmann::json info = {{"page", number}, {"source", source.string()}, {"bytes", data.size()},
+                               {"captured", now_iso()}, {"sha256", sha256_hex(data)}};
   write_file_atomic(dir_ / (std::string(stem) + ".json"), info.dump(1) + "\n");
   return image;
 }
@@ -94,15 +118,21 @@ std::vector<fs::path> CaptureJournal::pages() const {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir_, ec)) {
     const std::string n = e.path().filename().string();
-    if (n.rfind("page-", 0) == 0 && e.path().extension() == ".tif") out.push_back(e.path());
+    if (n.rfind("page-", 0) == 0 && e.path().extension() != ".json" && e.is_regular_file()) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-void CaptureJournal::release_pages() {
+void CaptureJournal::release_pages(const std::function<bool(const fs::path&)>& which) {
   std::error_code ec;
+  const int last = next_number() - 1;
+  if (last > meta_.value("last_page", 0)) {
+    meta_["last_page"] = last;
+    save();
+  }
   for (const fs::path& p : pages()) {
+    if (which && !which(p)) continue;
     fs::remove(p, ec);
     fs::path side = p;
     fs::remove(side.replace_extension(".json"), ec);

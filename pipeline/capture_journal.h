@@ -12,6 +12,7 @@
 // the two renames) is still a complete page. job.json is rewritten atomically on every change
 // of state; the pages themselves are the truth about what was captured.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,11 +36,17 @@ class CaptureJournal {
   void save();
 
   // Writes the next page durably; returns its path.
-  std::filesystem::path add_page(const ScanFrame& frame);
+  // `source`: where the page came from, when not a scanner (a frame of an imported file).
+  std::filesystem::path add_page(const ScanFrame& frame, const std::string& source = {});
+  // Copies an image file in as the next page, byte for byte (a batch import's producer), with
+  // its source path and SHA-256 beside it; returns its path.
+  std::filesystem::path add_file(const std::filesystem::path& source);
   std::vector<std::filesystem::path> pages() const;  // in capture order
 
-  // Removes the page images once their document is committed (job.json stays as the record).
-  void release_pages();
+  // Removes the page images once their document is committed (job.json stays as the record,
+  // with the highest page number given: numbers are never given twice in a job). `which`:
+  // only the pages it accepts (all when empty).
+  void release_pages(const std::function<bool(const std::filesystem::path&)>& which = {});
 
   // Pages whose image no longer matches the SHA-256 recorded when it was scanned (changed), and
   // pages without their .json (a crash between the two renames: complete, but not checkable).
@@ -61,6 +68,7 @@ class CaptureJournal {
 
  private:
   std::string name_;
+  int next_number() const;  // after every page in the folder and every page released
   std::filesystem::path root_, dir_;
   nlohmann::json meta_;
   std::shared_ptr<FileLock> capture_lock_;

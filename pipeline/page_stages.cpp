@@ -251,8 +251,16 @@ PageImage archive_image(const PageWork& work) {
   return image;
 }
 
+PageStage separator_sheet_stage(const SheetParams& params) {
+  return {"separator-sheet", [params](PageWork& w) {
+            w.sheet = detect_separator_sheet(w.input.image, params);
+            if (w.sheet->found || w.sheet->misread) w.settled = true;
+          }};
+}
+
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel) {
   for (const PageStage& stage : stages) {
+    if (work.settled) break;
     if (cancel && cancel->cancelled()) throw Error(ErrorCode::Cancelled, "cancelled");
     const auto t0 = std::chrono::steady_clock::now();
     stage.run(work);

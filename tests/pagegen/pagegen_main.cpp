@@ -3,11 +3,17 @@
 //   xueji-pagegen --out DIR --mixed N --set stress        tune pages with the hard cases (tuning ranges)
 //   xueji-pagegen --out DIR --mixed N --set test          the held-out test set (never tune on it)
 //   xueji-pagegen --out DIR --stem NAME --kind 学籍卡 --id G... --name 张三 [--skew 2] ...
+//   xueji-pagegen --degrade IN.png --out-image OUT.png --seed S [--dpi 200|300|600] [--photocopy] [--gray]
+//                 [--in-dpi D] [--orientation O] [--skew A]
+//       scans any rendered page again, badly (tests/pagegen/scan_degrade.h); prints what was done as JSON
 #include <iostream>
+
+#include <opencv2/imgcodecs.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include "tests/pagegen/pagegen.h"
+#include "tests/pagegen/scan_degrade.h"
 
 using namespace xueji::testing;
 
@@ -18,7 +24,7 @@ int main(int argc, char** argv) {
   unsigned seed = 1;
   StudentInfo s;
   Degradation d;
-  app.add_option("--out", out, "output folder")->required();
+  app.add_option("--out", out, "output folder (not with --degrade)");
   app.add_option("--mixed", mixed, "write N pages mixing all kinds and degradations");
   app.add_option("--seed", seed, "random seed");
   std::string set = "tune";
@@ -39,8 +45,8 @@ int main(int argc, char** argv) {
   app.add_option("--birth", s.birth_date, "出生日期");
   app.add_option("--grade", s.grade, "年级");
   app.add_option("--class", s.class_name, "班级");
-  app.add_option("--skew", d.skew_deg, "skew in degrees (counter-clockwise positive)");
-  app.add_option("--orientation", d.orientation, "0|90|180|270");
+  auto* skew_opt = app.add_option("--skew", d.skew_deg, "skew in degrees (counter-clockwise positive)");
+  auto* orientation_opt = app.add_option("--orientation", d.orientation, "0|90|180|270");
   app.add_option("--border", d.border_px, "dark border width, pixels");
   app.add_option("--noise", d.noise_sigma, "noise sigma");
   app.add_option("--jpeg", d.jpeg_quality, "JPEG quality (0: PNG)");
@@ -51,7 +57,38 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.05, 1.0));
   app.add_option("--bleed", d.bleed_through, "with --set test: bleed-through of the other side, gray levels")
       ->check(CLI::Range(0, 80));
+  std::string degrade_in, degrade_out;
+  double scan_dpi = 300, in_dpi = 0;
+  bool photocopy = false, gray = false;
+  app.add_option("--degrade", degrade_in, "scan this page image again, badly (with --out-image)");
+  app.add_option("--out-image", degrade_out, "with --degrade: the image to write (.png, .jpg, .tif)");
+  app.add_option("--dpi", scan_dpi, "with --degrade: dpi of the scan (default 300)")->check(CLI::Range(50.0, 1200.0));
+  app.add_option("--in-dpi", in_dpi, "with --degrade: dpi of the input (default: from its width, as A4)")
+      ->check(CLI::Range(50.0, 2400.0));
+  app.add_flag("--photocopy", photocopy, "with --degrade: a photocopy (contrast, grey cast, toner specks, dark edge)");
+  app.add_flag("--gray", gray, "with --degrade: a gray scan (default colour)");
   CLI11_PARSE(app, argc, argv);
+  if (!degrade_in.empty()) {
+    const cv::Mat in = cv::imread(degrade_in, cv::IMREAD_COLOR);
+    if (in.empty() || degrade_out.empty()) {
+      std::cerr << (in.empty() ? "cannot read " + degrade_in : std::string("--degrade needs --out-image")) << "\n";
+      return 2;
+    }
+    if (in_dpi <= 0) in_dpi = std::min(in.cols, in.rows) / (210.0 / 25.4);
+    ScanDegradation sd = random_scan_degradation(seed, in_dpi, scan_dpi, photocopy, gray);
+    if (orientation_opt->count()) sd.orientation = d.orientation;
+    if (skew_opt->count()) sd.skew_deg = d.skew_deg;
+    if (!cv::imwrite(degrade_out, degrade_scan(in, sd))) {
+      std::cerr << "cannot write " << degrade_out << "\n";
+      return 1;
+    }
+    std::cout << to_json(sd).dump() << "\n";
+    return 0;
+  }
+  if (out.empty()) {
+    std::cerr << "--out is required\n";
+    return 2;
+  }
   const PageSet page_set = set == "test" ? PageSet::Test : set == "stress" ? PageSet::Stress : PageSet::Tune;
   if (page_set == PageSet::Tune && (layout >= 0 || d.ink_strength < 1 || d.bleed_through > 0)) {
     std::cerr << "--layout, --ink and --bleed need --set test\n";
